@@ -1,0 +1,23 @@
+package dev.jaccel.core;
+
+/** The exit codes of every jaccel command (DESIGN.md, "Contracts"). */
+public enum ExitCode {
+    /** Success. */
+    OK(0),
+    /** Bad usage or bad input; the message names the input and what is wrong. */
+    USAGE(2),
+    /** Requested devices or requirements cannot be satisfied. */
+    UNSATISFIED(3),
+    /** A driver or vendor library is unavailable. */
+    DRIVER_UNAVAILABLE(4);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.jaccel.hook.cli;
+
+import dev.jaccel.core.spi.HostContext;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+
+/** The library and host locations every command shares (DESIGN.md, "Contracts"). */
+public final class HostOptions {
+    @Option(names = "--nvml-library", paramLabel = "PATH",
+            description = "NVML library to load (default: libnvidia-ml.so.1 via the system search; env JACCEL_NVML_LIBRARY).")
+    String nvmlLibrary;
+
+    @Option(names = "--nrt-library", paramLabel = "PATH",
+            description = "Neuron runtime library (default: /opt/aws/neuron/lib/libnrt.so.1, then the system search; env JACCEL_NRT_LIBRARY).")
+    String nrtLibrary;
+
+    @Option(names = "--host-root", paramLabel = "DIR",
+            description = "Where /proc, /sys, /dev and driver files are read (default: /; env JACCEL_HOST_ROOT).")
+    String hostRoot;
+
+    public HostContext resolve(Map<String, String> env) {
+        return HostContext.resolve(env, hostRoot, nvmlLibrary, nrtLibrary);
+    }
+}

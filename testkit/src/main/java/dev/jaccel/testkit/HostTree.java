@@ -1,0 +1,134 @@
+package dev.jaccel.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A fake host root laid out like {@code /} (testkit.md): files under {@code proc}, {@code sys},
+ * {@code dev} and driver paths. Device nodes are real character devices when the process may
+ * create them (root, as in CI), so jaccel reads majors and minors with {@code stat} as on a host;
+ * otherwise they are regular files and {@link #realDeviceNodes()} says so.
+ */
+public final class HostTree {
+    private static final int S_IFCHR = 0020000;
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle MKNOD = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mknod").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
+
+    private final Path root;
+    private final boolean realNodes;
+
+    private HostTree(Path root, boolean realNodes) {
+        this.root = root;
+        this.realNodes = realNodes;
+    }
+
+    /** A host tree at {@code root}; device nodes are real when this process is allowed to make them. */
+    public static HostTree at(Path root) {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new HostTree(root, "root".equals(System.getProperty("user.name")));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public boolean realDeviceNodes() {
+        return realNodes;
+    }
+
+    /** The path of an absolute host path inside the tree: {@code path("/proc/devices")}. */
+    public Path path(String absolute) {
+        return root.resolve(absolute.startsWith("/") ? absolute.substring(1) : absolute);
+    }
+
+    /** Writes a text file (parents created). */
+    public HostTree file(String absolute, String content) {
+        Path p = path(absolute);
+        try {
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Makes a directory (and parents). */
+    public HostTree dir(String absolute) {
+        try {
+            Files.createDirectories(path(absolute));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Makes a symbolic link at {@code absolute} pointing to {@code target} (as given). */
+    public HostTree symlink(String absolute, String target) {
+        Path p = path(absolute);
+        try {
+            Files.createDirectories(p.getParent());
+            Files.deleteIfExists(p);
+            Files.createSymbolicLink(p, Path.of(target));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /**
+     * Makes a character device node with this major and minor (a regular file when this process
+     * cannot create device nodes). An existing node is replaced.
+     */
+    public HostTree charDevice(String absolute, int major, int minor) {
+        Path p = path(absolute);
+        try {
+            Files.createDirectories(p.getParent());
+            Files.deleteIfExists(p);
+            if (!realNodes) {
+                Files.writeString(p, "fake char device " + major + ":" + minor + "\n");
+                return this;
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+                int rc = (int) MKNOD.invokeExact(state, arena.allocateFrom(p.toString()), S_IFCHR | 0666,
+                        makedev(major, minor));
+                if (rc != 0) {
+                    int errno = state.get(ValueLayout.JAVA_INT,
+                            Linker.Option.captureStateLayout().byteOffset(
+                                    java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
+                    throw new IOException("mknod " + p + " " + major + ":" + minor + " failed, errno " + errno);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mknod through FFM failed for " + p, t);
+        }
+        return this;
+    }
+
+    /** glibc's {@code makedev} encoding of a dev_t. */
+    static long makedev(int major, int minor) {
+        long ma = major & 0xffffffffL;
+        long mi = minor & 0xffffffffL;
+        return ((ma & 0x00000fffL) << 8) | ((ma & 0xfffff000L) << 32)
+                | (mi & 0x000000ffL) | ((mi & 0xffffff00L) << 12);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.jaccel.core.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads JSON into plain {@code Map}/{@code List}/{@code String}/{@code Long}/{@code Double}/
+ * {@code Boolean}/{@code null} with jackson-core streaming only (no databind: it costs 100+ ms of
+ * start-up on the hook path). Object key order is kept; duplicate keys are an error.
+ */
+public final class JsonTree {
+    /** Shared, thread-safe; streaming parsers only. */
+    public static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+            .build();
+
+    private JsonTree() {
+    }
+
+    /** Parses exactly one JSON value; trailing content is an error. */
+    public static Object read(InputStream in) throws IOException {
+        try (JsonParser p = FACTORY.createParser(in)) {
+            return readRoot(p);
+        }
+    }
+
+    public static Object read(byte[] json) throws IOException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return readRoot(p);
+        }
+    }
+
+    public static Object read(String json) throws IOException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return readRoot(p);
+        }
+    }
+
+    private static Object readRoot(JsonParser p) throws IOException {
+        p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw new IOException("empty input: expected a JSON value");
+        }
+        Object value = readValue(p);
+        if (p.nextToken() != null) {
+            throw new IOException("unexpected content after the JSON value at " + location(p));
+        }
+        return value;
+    }
+
+    /** Reads the value whose first token is current. */
+    public static Object readValue(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    map.put(key, readValue(p));
+                }
+                return map;
+            }
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(readValue(p));
+                }
+                return list;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                return p.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return p.getDoubleValue();
+            }
+            case VALUE_TRUE -> {
+                return Boolean.TRUE;
+            }
+            case VALUE_FALSE -> {
+                return Boolean.FALSE;
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new IOException("unexpected token " + t + " at " + location(p));
+        }
+    }
+
+    private static String location(JsonParser p) {
+        return "line " + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.jaccel.core.json;
+
+import dev.jaccel.core.model.DeviceNode;
+import dev.jaccel.core.model.GpuDevice;
+import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.model.MigDevice;
+import dev.jaccel.core.model.NeuronDevice;
+import dev.jaccel.core.model.NeuronInventory;
+import dev.jaccel.core.model.NvidiaInventory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InventoryJsonTest {
+    static final Inventory SAMPLE = new Inventory(
+            new NvidiaInventory("580.95.05", "13.580.95.05", "13.0", "580.95.05",
+                    List.of(new GpuDevice(0, "GPU-5c2bd5a8-7a0e-4b5c-9d34-0b3c6f3f1a01", "NVIDIA H100 80GB HBM3",
+                            "NVIDIA", "HOPPER", "9.0", 3, "00000000:18:00.0", 85520809984L, true,
+                            List.of(new MigDevice(0, "MIG-0f7c8e4e-52a6-5d43-8b8a-3a4c1d2e9f10", 1, 0, 10200547328L,
+                                    List.of(DeviceNode.of("/dev/nvidia-caps/nvidia-cap30", 508, 30)))),
+                            List.of(new DeviceNode("/dev/nvidia3", "/host/dev/nvidia3", 195, 3)))),
+                    List.of(DeviceNode.of("/dev/nvidiactl", 195, 255))),
+            new NeuronInventory("2.28.4.0", null,
+                    List.of(new NeuronDevice(0, 2, 2, List.of(0, 1), List.of(1, 3), "NCv2", "trn1.32xlarge",
+                            "Trainium", null, DeviceNode.of("/dev/neuron0", 240, 0))),
+                    List.of("serial_number unreadable")),
+            List.of());
+
+    @Test
+    void roundTripKeepsEveryField() throws IOException {
+        assertEquals(SAMPLE, InventoryJson.read(InventoryJson.toJson(SAMPLE, true)));
+        assertEquals(SAMPLE, InventoryJson.read(InventoryJson.toJson(SAMPLE, false)));
+    }
+
+    @Test
+    void unknownFieldsAreNullNotOmitted() {
+        String json = InventoryJson.toJson(SAMPLE, false);
+        assertTrue(json.contains("\"runtimeVersion\":null"), json);
+        assertTrue(json.contains("\"serial\":null"), json);
+        assertTrue(json.contains("{\"path\":\"/dev/nvidiactl\",\"major\":195,\"minor\":255}"), json);
+        assertTrue(json.contains("\"hostPath\":\"/host/dev/nvidia3\""), json);
+    }
+
+    @Test
+    void absentVendorsAreNull() throws IOException {
+        Inventory none = new Inventory(null, null, List.of("nvidia: libnvidia-ml.so.1 not found"));
+        assertEquals("{\"nvidia\":null,\"neuron\":null,\"errors\":[\"nvidia: libnvidia-ml.so.1 not found\"]}",
+                InventoryJson.toJson(none, false));
+        assertEquals(none, InventoryJson.read(InventoryJson.toJson(none, false)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[]", "{\"nvidia\": 3}", "{\"nvidia\": {\"devices\": [{\"index\": \"x\"}]}}",
+            "{} {}", "{\"a\":1,\"a\":2}", "{\"neuron\": {\"devices\": [{\"index\": 0, \"deviceNode\": {}}]}}"})
+    void malformedSnapshotsAreIoErrors(String json) {
+        assertThrows(IOException.class, () -> InventoryJson.read(json));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.jaccel.core.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a container asks for, taken from its OCI spec (or from {@code jaccel plan --env}): the
+ * selectors live in {@code env} ({@code NVIDIA_VISIBLE_DEVICES}, ...), in {@code annotations}
+ * (CDI {@code cdi.k8s.io/...}) and in {@code /dev/null} mounts under
+ * {@code /var/run/nvidia-container-devices/}.
+ *
+ * @param env               the process environment of the container, {@code KEY -> VALUE}
+ * @param annotations       spec annotations
+ * @param mountDestinations destinations of the spec's mounts whose source is {@code /dev/null}
+ * @param privileged        {@code CAP_SYS_ADMIN} in the bounding set (NVIDIA's definition)
+ */
+public record ContainerRequest(Map<String, String> env, Map<String, String> annotations,
+                               List<String> mountDestinations, boolean privileged) {
+    public ContainerRequest {
+        env = Map.copyOf(env);
+        annotations = Map.copyOf(annotations);
+        mountDestinations = List.copyOf(mountDestinations);
+    }
+
+    public static ContainerRequest ofEnv(Map<String, String> env) {
+        return new ContainerRequest(env, Map.of(), List.of(), false);
+    }
+}

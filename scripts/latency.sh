@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Start latency of the container path, side by side in one hyperfine run (median of RUNS runs):
+#   c-null-hook          a C program that reads the OCI state from stdin and exits (the floor)
+#   jvm-floor            a Java class doing the same, with bin/jaccel's JVM flags and its own AOT cache
+#   hook-plain           bin/jaccel hook prestart, container asks for no accelerator
+#   hook-8gpu-snapshot   bin/jaccel hook prestart, 8 GPUs injected, inventory from the snapshot
+#   hook-8gpu-nvml       the same without a snapshot (NVML through FFM, fake libnvidia-ml.so.1)
+#   runc-run             runc run of a busybox container (root only)
+#   runtime-run          bin/jaccel runtime run of the same container (root only)
+# on the simulated DGX H100 of the benchmarks (8 x H100, 17 MIG devices). A piece that does not
+# exist or fails its probe run is reported as "not available" with the reason, never estimated.
+#
+# Usage: scripts/latency.sh [OUT_DIR]    (default build/latency; env RUNS=30 WARMUP=3)
+# Writes OUT_DIR/latency.json, latency.md (table of medians and ratios) and latency.svg (chart).
+# Needs a full build (./mvnw -B -q package -DskipTests), gcc and hyperfine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd -P)
+out=$(mkdir -p "${1:-build/latency}" && cd "${1:-build/latency}" && pwd -P)
+RUNS=${RUNS:-30}
+WARMUP=${WARMUP:-3}
+work="$repo/build/latency-work"
+
+die() { echo "latency: $*" >&2; exit 4; }
+command -v hyperfine >/dev/null || die "hyperfine is not installed (apt-get install hyperfine)"
+command -v gcc >/dev/null || die "gcc is not installed"
+JAVA_HOME=$(JAVA_HOME=${JAVA_HOME:-} scripts/java-home.sh) || die "no JDK 22+ found"
+export JACCEL_JAVA_HOME="$JAVA_HOME"      # bin/jaccel and the JVM floor use the same JDK
+bench_jar="$repo/benchmarks/target/benchmarks.jar"
+fake_nvml="$repo/testkit/target/native/libnvidia-ml.so.1"
+for f in "$bench_jar" "$fake_nvml" "$repo/hook/target/jaccel-hook.jar"; do
+  [ -f "$f" ] || die "$f is missing: build first with ./mvnw -B -q package -DskipTests"
+done
+# bin/jaccel's JVM flags, read from the launcher so the floor cannot drift from it
+JVM_FLAGS=$(sed -n 's/^JVM_FLAGS="\(.*\)"$/\1/p' bin/jaccel | head -n 1)
+[ -n "$JVM_FLAGS" ] || die "cannot read JVM_FLAGS from bin/jaccel"
+
+rm -rf "$work" && mkdir -p "$work"
+java="$JAVA_HOME/bin/java"
+
+# --- the simulated host, its state documents and bundles -------------------------------------
+host="$work/host"
+"$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" dev.jaccel.bench.SimulatedHost "$host" >/dev/null
+export JACCEL_HOST_ROOT="$host/root" JACCEL_NVML_LIBRARY="$fake_nvml" FAKE_NVML_CONFIG="$host/fake-nvml.json"
+
+make_bundle() {   # DIR ENV_JSON_ARRAY: an OCI bundle with a busybox rootfs running `true`
+  local dir=$1 env=$2
+  mkdir -p "$dir/rootfs/bin"
+  if command -v busybox >/dev/null; then
+    cp "$(command -v busybox)" "$dir/rootfs/bin/busybox"
+    ln -sf busybox "$dir/rootfs/bin/true"
+  fi
+  cat > "$dir/config.json" <<JSON
+{"ociVersion":"1.0.2","process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["/bin/true"],
+"env":$env,"cwd":"/","capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]},
+"noNewPrivileges":true},"root":{"path":"rootfs","readonly":true},"hostname":"bench",
+"mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+{"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","strictatime","mode=755","size=65536k"]}],
+"linux":{"resources":{"devices":[{"allow":false,"access":"rwm"}]},
+"namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"}]}}
+JSON
+  cp "$dir/config.json" "$dir/config.orig.json"
+}
+make_bundle "$work/plain" '["PATH=/bin"]'
+make_bundle "$work/gpus" '["PATH=/bin","NVIDIA_VISIBLE_DEVICES=all","NVIDIA_DRIVER_CAPABILITIES=compute,utility","CUDA_VERSION=12.4.1","NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471 brand=tesla,driver>=525,driver<526 brand=tesla,driver>=535,driver<536"]'
+state() {   # BUNDLE: the OCI state a runtime writes to a hook's stdin (pid: a live process)
+  printf '{"ociVersion":"1.0.2","id":"jaccel-bench","status":"creating","pid":%d,"bundle":"%s","annotations":{}}' "$$" "$1"
+}
+state "$work/plain" > "$work/state-plain.json"
+state "$work/gpus" > "$work/state-gpus.json"
+
+# --- floors ----------------------------------------------------------------------------------
+sh benchmarks/src/main/c/build.sh "$work/native" >/dev/null
+mkdir -p "$work/floor/classes"
+"$JAVA_HOME/bin/javac" --release 22 -d "$work/floor/classes" benchmarks/src/latency/java/JvmFloor.java
+"$JAVA_HOME/bin/jar" cf "$work/floor/floor.jar" -C "$work/floor/classes" .
+floor_cache=
+if [ "$("$java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -c ' AOTCacheOutput ')" -gt 0 ]; then
+  "$java" $JVM_FLAGS -Xlog:aot=error:stderr -XX:AOTCacheOutput="$work/floor/floor.aot" --enable-native-access=ALL-UNNAMED \
+    -cp "$work/floor/floor.jar" JvmFloor < "$work/state-plain.json" >/dev/null 2>&1
+  floor_cache="-XX:AOTCache=$work/floor/floor.aot"
+fi
+
+# --- jaccel's own class cache, trained on this simulated host --------------------------------
+scripts/aot-train.sh >"$work/aot-train.log" 2>&1 || echo "latency: aot-train failed (see $work/aot-train.log); measuring without a cache" >&2
+
+# --- probe every command once, then measure the ones that work --------------------------------
+entries="$work/entries.tsv"; : > "$entries"
+hf_args=()
+probe() {   # NAME LABEL PREPARE COMMAND
+  local name=$1 label=$2 prepare=$3 cmd=$4 err rc=0
+  sh -c "$prepare" >/dev/null 2>&1 || true
+  err=$(sh -c "$cmd" 2>&1 >/dev/null) || rc=$?
+  if [ $rc -eq 0 ]; then
+    printf '%s\t%s\tavailable\t%s\n' "$name" "$label" "$cmd" >> "$entries"
+    hf_args+=(--prepare "$prepare" -n "$name" "$cmd")
+  else
+    err=$(printf '%s' "$err" | grep -v '^[[:space:]]*$' | head -n 1 | cut -c1-160)
+    printf '%s\t%s\tunavailable\t%s\n' "$name" "$label" "exit $rc: ${err:-no message}" >> "$entries"
+    echo "latency: $name not available: ${err:-no message}" >&2
+  fi
+}
+unavailable() {   # NAME LABEL REASON
+  printf '%s\t%s\tunavailable\t%s\n' "$1" "$2" "$3" >> "$entries"
+  echo "latency: $1 not available: $3" >&2
+}
+
+jaccel="$repo/bin/jaccel"
+probe c-null-hook "C null hook (floor)" true "$work/native/null-hook < $work/state-plain.json"
+probe jvm-floor "JVM floor (reads stdin, AOT cache)" true \
+  "$java $JVM_FLAGS $floor_cache --enable-native-access=ALL-UNNAMED -cp $work/floor/floor.jar JvmFloor < $work/state-plain.json"
+probe hook-plain "jaccel hook prestart, no GPU requested" true "$jaccel hook prestart < $work/state-plain.json"
+
+# the snapshot: written by `jaccel inventory refresh` (or cdi generate) where the hook looks for it
+snapshot_ok=false
+if "$jaccel" inventory refresh >/dev/null 2>"$work/snapshot.err"; then
+  snapshot_ok=true
+  probe hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" true "$jaccel hook prestart < $work/state-gpus.json"
+else
+  unavailable hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" \
+    "jaccel inventory refresh failed: $(head -n 1 "$work/snapshot.err" | cut -c1-160)"
+fi
+if $snapshot_ok; then
+  # without it: the hook falls back to NVML through FFM
+  no_snapshot="JACCEL_SNAPSHOT=$work/no-such-snapshot.json"
+  probe hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" true \
+    "$no_snapshot $jaccel hook prestart < $work/state-gpus.json"
+else
+  probe hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" true "$jaccel hook prestart < $work/state-gpus.json"
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  unavailable runc-run "runc run, busybox" "needs root"
+  unavailable runtime-run "jaccel runtime run, busybox" "needs root"
+elif ! command -v runc >/dev/null; then
+  unavailable runc-run "runc run, busybox" "runc is not installed"
+  unavailable runtime-run "jaccel runtime run, busybox" "runc is not installed"
+else
+  runc_root="$work/runc-state"
+  reset="cp $work/plain/config.orig.json $work/plain/config.json"
+  probe runc-run "runc run, busybox" "$reset" "runc --root $runc_root run -b $work/plain jaccel-bench-runc"
+  probe runtime-run "jaccel runtime run, busybox" "$reset" \
+    "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/plain jaccel-bench-shim"
+fi
+
+# --- measure and report ----------------------------------------------------------------------
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ ${#hf_args[@]} -gt 0 ]; then
+  hyperfine --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$work/hyperfine.json" "${hf_args[@]}"
+fi
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+"$java" -cp "$bench_jar" dev.jaccel.bench.report.LatencyReport "$work/hyperfine.json" "$entries" "$out" \
+  "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
+  "machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
+  "jdk=$("$java" -version 2>&1 | sed -n 2p)" \
+  "jvmFlags=$JVM_FLAGS" \
+  "aotCache=$(ls "$repo"/hook/target/aot/*.aot 2>/dev/null | head -n 1 | sed "s|$repo/||")" \
+  "hyperfine=$(hyperfine --version | cut -d' ' -f2), $RUNS runs after $WARMUP warm-ups, through sh -c (hyperfine subtracts the shell's own start)" \
+  "loadAverage=before $load_before, after $load_after" \
+  "host=simulated DGX H100 (8 x H100 80GB HBM3, 17 MIG devices), fake libnvidia-ml.so.1"
+cp "$work/hyperfine.json" "$out/hyperfine.json" 2>/dev/null || true

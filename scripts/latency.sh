@@ -10,12 +10,21 @@
 # on the simulated DGX H100 of the benchmarks (8 x H100, 17 MIG devices). A piece that does not
 # exist or fails its probe run is reported as "not available" with the reason, never estimated.
 #
-# Usage: scripts/latency.sh [OUT_DIR]    (default build/latency; env RUNS=30 WARMUP=3)
+# The GPU hooks run as prestart runs: the state names a live process (a sleeper in its own
+# cgroup v1 devices group, whose root is the host's, like a container's init before pivot_root),
+# so the hook really creates the 8 device nodes under the bundle's rootfs (removed before each run)
+# and writes the allow rules to that group. Needs root and the devices controller.
+#
+# Usage: scripts/latency.sh [--flags] [OUT_DIR]    (default build/latency; env RUNS=30 WARMUP=3)
 # Writes OUT_DIR/latency.json, latency.md (table of medians and ratios) and latency.svg (chart).
+# --flags also measures the JVM flag choices of bin/jaccel one by one (OUT_DIR/jvm-flags/), each
+# with an AOT cache trained with exactly that flag set.
 # Needs a full build (./mvnw -B -q package -DskipTests), gcc and hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd -P)
+flags_too=false
+if [ "${1:-}" = --flags ]; then flags_too=true; shift; fi
 out=$(mkdir -p "${1:-build/latency}" && cd "${1:-build/latency}" && pwd -P)
 RUNS=${RUNS:-30}
 WARMUP=${WARMUP:-3}
@@ -63,11 +72,30 @@ JSON
 }
 make_bundle "$work/plain" '["PATH=/bin"]'
 make_bundle "$work/gpus" '["PATH=/bin","NVIDIA_VISIBLE_DEVICES=all","NVIDIA_DRIVER_CAPABILITIES=compute,utility","CUDA_VERSION=12.4.1","NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471 brand=tesla,driver>=525,driver<526 brand=tesla,driver>=535,driver<536"]'
-state() {   # BUNDLE: the OCI state a runtime writes to a hook's stdin (pid: a live process)
-  printf '{"ociVersion":"1.0.2","id":"jaccel-bench","status":"creating","pid":%d,"bundle":"%s","annotations":{}}' "$$" "$1"
+state() {   # BUNDLE PID: the OCI state a runtime writes to a hook's stdin
+  printf '{"ociVersion":"1.0.2","id":"jaccel-bench","status":"creating","pid":%d,"bundle":"%s","annotations":{}}' "$2" "$1"
 }
-state "$work/plain" > "$work/state-plain.json"
-state "$work/gpus" > "$work/state-gpus.json"
+# the "container" process of the GPU hooks: a sleeper in a devices cgroup of its own
+sleeper= cgroup=
+cleanup() {
+  [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null && wait "$sleeper" 2>/dev/null
+  [ -n "$cgroup" ] && rmdir "$cgroup" 2>/dev/null
+  return 0
+}
+trap cleanup EXIT
+gpu_container_reason=
+if [ "$(id -u)" -ne 0 ]; then
+  gpu_container_reason="needs root (device nodes and cgroup rules)"
+elif [ ! -w /sys/fs/cgroup/devices/cgroup.procs ]; then
+  gpu_container_reason="needs the cgroup v1 devices controller at /sys/fs/cgroup/devices"
+else
+  sleep 86400 & sleeper=$!
+  cgroup="/sys/fs/cgroup/devices/jaccel-bench-$$"
+  mkdir -p "$cgroup" && echo "$sleeper" > "$cgroup/cgroup.procs"
+fi
+state "$work/plain" "$$" > "$work/state-plain.json"
+state "$work/gpus" "${sleeper:-$$}" > "$work/state-gpus.json"
+reset_gpu_rootfs="rm -rf $work/gpus/rootfs/dev && mkdir -p $work/gpus/rootfs/dev"
 
 # --- floors ----------------------------------------------------------------------------------
 sh benchmarks/src/main/c/build.sh "$work/native" >/dev/null
@@ -112,21 +140,21 @@ probe jvm-floor "JVM floor (reads stdin, AOT cache)" true \
 probe hook-plain "jaccel hook prestart, no GPU requested" true "$jaccel hook prestart < $work/state-plain.json"
 
 # the snapshot: written by `jaccel inventory refresh` (or cdi generate) where the hook looks for it
-snapshot_ok=false
-if "$jaccel" inventory refresh >/dev/null 2>"$work/snapshot.err"; then
-  snapshot_ok=true
-  probe hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" true "$jaccel hook prestart < $work/state-gpus.json"
+snapshot="$work/inventory.json"
+if [ -n "$gpu_container_reason" ]; then
+  unavailable hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" "$gpu_container_reason"
+  unavailable hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" "$gpu_container_reason"
 else
-  unavailable hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" \
-    "jaccel inventory refresh failed: $(head -n 1 "$work/snapshot.err" | cut -c1-160)"
-fi
-if $snapshot_ok; then
-  # without it: the hook falls back to NVML through FFM
-  no_snapshot="JACCEL_SNAPSHOT=$work/no-such-snapshot.json"
-  probe hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" true \
-    "$no_snapshot $jaccel hook prestart < $work/state-gpus.json"
-else
-  probe hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" true "$jaccel hook prestart < $work/state-gpus.json"
+  if JACCEL_SNAPSHOT="$snapshot" "$jaccel" inventory refresh >/dev/null 2>"$work/snapshot.err"; then
+    probe hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" "$reset_gpu_rootfs" \
+      "JACCEL_SNAPSHOT=$snapshot $jaccel hook prestart < $work/state-gpus.json"
+  else
+    unavailable hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" \
+      "jaccel inventory refresh failed: $(head -n 1 "$work/snapshot.err" | cut -c1-160)"
+  fi
+  # no snapshot at the path the hook reads: it falls back to NVML through FFM
+  probe hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" "$reset_gpu_rootfs" \
+    "JACCEL_SNAPSHOT=$work/no-snapshot.json $jaccel hook prestart < $work/state-gpus.json"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -159,3 +187,49 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   "loadAverage=before $load_before, after $load_after" \
   "host=simulated DGX H100 (8 x H100 80GB HBM3, 17 MIG devices), fake libnvidia-ml.so.1"
 cp "$work/hyperfine.json" "$out/hyperfine.json" 2>/dev/null || true
+
+# --- --flags: each of bin/jaccel's JVM flags, one at a time --------------------------------------
+if $flags_too; then
+  fdir="$work/jvm-flags"; mkdir -p "$fdir"
+  CP="$repo/hook/target/jaccel-hook.jar"
+  for jar in "$repo"/hook/target/lib/*.jar; do CP="$CP:$jar"; done
+  quiet="-Xlog:disable -Xlog:all=warning:stderr"
+  # name|flags|aot (yes: train and use a cache made with exactly these flags)
+  variants=(
+    "defaults|$quiet|no"
+    "aot|$quiet|yes"
+    "aot+c1|$quiet -XX:TieredStopAtLevel=1|yes"
+    "aot+c1+serial|$quiet -XX:TieredStopAtLevel=1 -XX:+UseSerialGC|yes"
+    "launcher (aot+c1+serial+noperfdata)|$quiet -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData|yes"
+    "launcher without aot|$quiet -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData|no"
+    "launcher with -Xint|$quiet -Xint -XX:+UseSerialGC -XX:-UsePerfData|yes"
+  )
+  fentries="$fdir/entries.tsv"; : > "$fentries"
+  hf_args=()
+  entries="$fentries"
+  i=0
+  for v in "${variants[@]}"; do
+    IFS='|' read -r vname vflags vaot <<< "$v"
+    i=$((i + 1))
+    floor_flag= hook_flag=
+    if [ "$vaot" = yes ] && [ -n "$floor_cache" ]; then
+      "$java" $vflags -Xlog:aot=error:stderr -XX:AOTCacheOutput="$fdir/floor-$i.aot" --enable-native-access=ALL-UNNAMED \
+        -cp "$work/floor/floor.jar" JvmFloor < "$work/state-plain.json" >/dev/null 2>&1 && floor_flag="-XX:AOTCache=$fdir/floor-$i.aot"
+      "$java" $vflags -Xlog:aot=error:stderr -XX:AOTCacheOutput="$fdir/jaccel-$i.aot" --enable-native-access=ALL-UNNAMED \
+        -cp "$CP" dev.jaccel.hook.aot.AotTraining >/dev/null 2>&1 && hook_flag="-XX:AOTCache=$fdir/jaccel-$i.aot"
+    fi
+    probe "floor-$i" "JVM floor: $vname" true \
+      "$java $vflags $floor_flag --enable-native-access=ALL-UNNAMED -cp $work/floor/floor.jar JvmFloor < $work/state-plain.json"
+    if [ -z "$gpu_container_reason" ]; then
+      probe "hook-$i" "hook 8 GPUs (NVML): $vname" "$reset_gpu_rootfs" \
+        "JACCEL_SNAPSHOT=$work/no-snapshot.json $java $vflags $hook_flag --enable-native-access=ALL-UNNAMED -cp $CP dev.jaccel.hook.Main hook prestart < $work/state-gpus.json"
+    fi
+  done
+  if [ ${#hf_args[@]} -gt 0 ]; then
+    hyperfine --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$fdir/hyperfine.json" "${hf_args[@]}"
+  fi
+  "$java" -cp "$bench_jar" dev.jaccel.bench.report.LatencyReport "$fdir/hyperfine.json" "$fentries" "$out/jvm-flags" \
+    "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "jdk=$("$java" -version 2>&1 | sed -n 2p)" \
+    "loadAverage=$(cut -d' ' -f1-3 /proc/loadavg)" \
+    "note=each AOT cache trained with exactly its variant's flags; hook rows run the JVM directly (no launcher script)"
+fi

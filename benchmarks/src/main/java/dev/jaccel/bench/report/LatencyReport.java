@@ -120,6 +120,12 @@ public final class LatencyReport {
         return entries;
     }
 
+    /** Ratios about rows this report has (measured or not); the others belong to another run. */
+    static List<Ratio> relevant(List<Entry> entries) {
+        return RATIOS.stream().filter(r -> entries.stream().anyMatch(e -> e.name().equals(r.numerator()))
+                || entries.stream().anyMatch(e -> e.name().equals(r.denominator()))).toList();
+    }
+
     static Double ratio(List<Entry> entries, Ratio r) {
         Stats a = stats(entries, r.numerator());
         Stats b = stats(entries, r.denominator());
@@ -165,7 +171,7 @@ public final class LatencyReport {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("ratios");
-            for (Ratio r : RATIOS) {
+            for (Ratio r : relevant(entries)) {
                 Double value = ratio(entries, r);
                 g.writeStartObject();
                 g.writeStringField("ratio", r.numerator() + " / " + r.denominator());
@@ -221,8 +227,11 @@ public final class LatencyReport {
                     .append(" | ").append(floor == null ? "" : String.format(Locale.ROOT, "%.2f", s.median() / floor.median()))
                     .append(" |\n");
         }
-        md.append("\n| ratio of medians | value | target | met |\n|---|---:|---:|---|\n");
-        for (Ratio r : RATIOS) {
+        List<Ratio> ratios = relevant(entries);
+        if (!ratios.isEmpty()) {
+            md.append("\n| ratio of medians | value | target | met |\n|---|---:|---:|---|\n");
+        }
+        for (Ratio r : ratios) {
             Double v = ratio(entries, r);
             md.append("| ").append(r.meaning()).append(" (`").append(r.numerator()).append(" / ")
                     .append(r.denominator()).append("`) | ")

@@ -475,6 +475,11 @@ static nvmlReturn_t by_bus_id(const char *busId, nvmlDevice_t *device, const cha
     for (size_t i = 0; i < gpu_count; i++) {
         if (parse_bdf(str_of(&gpus[i], "pciBusId"), &have) && have.domain == want.domain
             && have.bus == want.bus && have.device == want.device && have.function == want.function) {
+            /* a GPU the v2 lookup refuses with NO_PERMISSION was NOT_FOUND to v1 (nvml-abi.md §1.2) */
+            if (strcmp(fn, "nvmlDeviceGetHandleByPciBusId") == 0
+                && forced(fj_get(gpus[i].json, "errors"), "nvmlDeviceGetHandleByPciBusId_v2") == NVML_ERROR_NO_PERMISSION) {
+                return NVML_ERROR_NOT_FOUND;
+            }
             return hand_out(&gpus[i], fn, device);
         }
     }
@@ -491,8 +496,6 @@ nvmlReturn_t nvmlDeviceGetHandleByPciBusId_v2(const char *pciBusId, nvmlDevice_t
 nvmlReturn_t nvmlDeviceGetHandleByPciBusId(const char *pciBusId, nvmlDevice_t *device) {
     pthread_mutex_lock(&state_lock);
     nvmlReturn_t rc = by_bus_id(pciBusId, device, "nvmlDeviceGetHandleByPciBusId");
-    /* v1 said NOT_FOUND where v2 says NO_PERMISSION (nvml-abi.md §1.2) */
-    if (rc == NVML_ERROR_NO_PERMISSION) rc = NVML_ERROR_NOT_FOUND;
     pthread_mutex_unlock(&state_lock);
     return rc;
 }

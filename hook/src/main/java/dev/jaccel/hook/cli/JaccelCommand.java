@@ -22,6 +22,7 @@ import java.io.PrintWriter;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DevicesCommand.class,
+                CheckCommand.class,
         })
 public final class JaccelCommand implements Runnable {
     @CommandLine.Spec

@@ -283,6 +283,19 @@ class NeuronBackendTest {
         assertEquals(16, inventory.neuron().devices().size());
     }
 
+    @Test
+    void aDiscoveredTrn2InventoryRoundTripsThroughTheDevicesJson() throws Exception {
+        HostTree tree = tree();
+        NeuronHostFixture.layOutProfile("trn2", tree);
+        try (FakeNrt nrt = FakeNrt.withConfig(dir, NeuronHostFixture.nrtConfig("trn2"))) {
+            Inventory inventory = Inventories.discover(context(tree, nrt, Map.of()));
+            String json = dev.jaccel.core.json.InventoryJson.toJson(inventory, false);
+            assertEquals(inventory, dev.jaccel.core.json.InventoryJson.read(json));
+            assertTrue(json.contains("\"coreIds\":[60,61,62,63]"), json);
+            assertTrue(json.contains("\"runtimeVersion\":\"2.34.10.0\""), json);
+        }
+    }
+
     @ParameterizedTest(name = "rdev {0} = {1}:{2}")
     @CsvSource({"259, 1, 3", "62720, 245, 0", "130831, 511, 15", "17592186044417, 4096, 1", "1051180, 10, 300"})
     void majorAndMinorOfAnRdev(long rdev, int major, int minor) {

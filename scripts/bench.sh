@@ -20,7 +20,7 @@ out="$repo/benchmarks/target/jmh"
 mkdir -p "$out"
 if [ -z "${JACCEL_NVML_LIBRARY:-}" ]; then
   export JACCEL_NVML_LIBRARY="$repo/testkit/target/native/libnvidia-ml.so.1"
-  export FAKE_NVML_CONFIG="$out/host/fake-nvml.json"
+  export FAKE_NVML_CONFIG="$out/host/nvml.json"
 fi
 
 smoke=false
@@ -31,7 +31,7 @@ fi
 
 # the C floor of NvmlCallBenchmark (same library, same calls)
 sh benchmarks/src/main/c/build.sh "$out/native" >/dev/null
-"$java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.jaccel.bench.SimulatedHost "$out/host" >/dev/null   # writes the fake's config
+JAVA_HOME="$JAVA_HOME" scripts/simulated-host.sh "$out/host" >/dev/null   # writes the fake's config (nvml.json)
 if $smoke; then iterations=20000; rounds=1; else iterations=5000000; rounds=7; fi
 "$out/native/nvml-call-floor" "$JACCEL_NVML_LIBRARY" $iterations $rounds > "$out/c-floor.json"
 
@@ -40,7 +40,7 @@ if $smoke; then
   "$java" -jar "$jar" -f 1 -wi 0 -i 1 -r 100ms -foe true -rf json -rff "$out/smoke.json" "$@" > "$out/smoke.log" 2>&1 \
     || { tail -n 40 "$out/smoke.log" >&2; echo "bench: a benchmark failed (full log: $out/smoke.log)" >&2; exit 1; }
   expected=$("$java" -jar "$jar" -l "$@" | grep -c '^dev\.jaccel\.')
-  got=$(grep -c '"benchmark" :' "$out/smoke.json" || true)
+  got=$(grep '"benchmark" :' "$out/smoke.json" | sort -u | wc -l)
   if [ "$expected" -eq 0 ] || [ "$got" -ne "$expected" ]; then
     echo "bench: $expected benchmarks listed but $got produced a result (log: $out/smoke.log)" >&2
     exit 1

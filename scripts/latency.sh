@@ -7,7 +7,7 @@
 #   hook-8gpu-nvml       the same without a snapshot (NVML through FFM, fake libnvidia-ml.so.1)
 #   runc-run             runc run of a busybox container (root only)
 #   runtime-run          bin/jaccel runtime run of the same container (root only)
-# on the simulated DGX H100 of the benchmarks (8 x H100, 17 MIG devices). A piece that does not
+# on the testkit's simulated host (h100x8-mig: 8 x H100 80GB HBM3, MIG on two, fake NVML). A piece that does not
 # exist or fails its probe run is reported as "not available" with the reason, never estimated.
 #
 # The GPU hooks run as prestart runs: the state names a live process (a sleeper in its own
@@ -49,8 +49,7 @@ java="$JAVA_HOME/bin/java"
 
 # --- the simulated host, its state documents and bundles -------------------------------------
 host="$work/host"
-"$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" dev.jaccel.bench.SimulatedHost "$host" >/dev/null
-export JACCEL_HOST_ROOT="$host/root" JACCEL_NVML_LIBRARY="$fake_nvml" FAKE_NVML_CONFIG="$host/fake-nvml.json"
+eval "$(JAVA_HOME="$JAVA_HOME" scripts/simulated-host.sh "$host" h100x8-mig)"   # exports FAKE_NVML_CONFIG, JACCEL_*
 
 make_bundle() {   # DIR ENV_JSON_ARRAY: an OCI bundle with a busybox rootfs running `true`
   local dir=$1 env=$2
@@ -185,7 +184,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   "aotCache=$(ls "$repo"/hook/target/aot/*.aot 2>/dev/null | head -n 1 | sed "s|$repo/||")" \
   "hyperfine=$(hyperfine --version | cut -d' ' -f2), $RUNS runs after $WARMUP warm-ups, through sh -c (hyperfine subtracts the shell's own start)" \
   "loadAverage=before $load_before, after $load_after" \
-  "host=simulated DGX H100 (8 x H100 80GB HBM3, 17 MIG devices), fake libnvidia-ml.so.1"
+  "host=testkit simulated host h100x8-mig (8 x H100 80GB HBM3, 10 MIG devices), fake libnvidia-ml.so.1"
 cp "$work/hyperfine.json" "$out/hyperfine.json" 2>/dev/null || true
 
 # --- --flags: each of bin/jaccel's JVM flags, one at a time --------------------------------------

@@ -1,12 +1,17 @@
 package dev.jaccel.bench;
 
 import dev.jaccel.bench.nvml.RawFfmNvml;
+import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.core.spi.Inventories;
+import dev.jaccel.testkit.SimulatedHost;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -14,9 +19,11 @@ import java.util.Map;
  * takes it ({@code JACCEL_NVML_LIBRARY}, {@code JACCEL_HOST_ROOT}), because JMH forks inherit the
  * launcher's environment and cannot set their own (scripts/bench.sh sets it).
  *
- * <p>With the fake NVML ({@code FAKE_NVML_CONFIG} set), the fork writes {@link SimulatedHost}'s config
- * to that file before anything initialises the library, so every benchmark sees the same 8-GPU
- * host; with a real driver (no {@code FAKE_NVML_CONFIG}) the machine's own GPUs are measured.
+ * <p>With the fake NVML ({@code FAKE_NVML_CONFIG} set), each fork lays out the testkit's simulated
+ * host ({@value SimulatedHost#DEFAULT_PROFILE}: 8 x H100 80GB HBM3, MIG on two of them) in a private
+ * directory and copies its NVML config to the file {@code FAKE_NVML_CONFIG} names before anything
+ * initialises the library. With a real driver (no {@code FAKE_NVML_CONFIG}), the machine's own GPUs
+ * and host root are measured.
  */
 public final class BenchHost {
     public static final String ENV_FAKE_NVML_CONFIG = "FAKE_NVML_CONFIG";
@@ -25,7 +32,7 @@ public final class BenchHost {
     private BenchHost() {
     }
 
-    /** Prepares the simulated host once per JVM and returns where jaccel should look. */
+    /** Prepares the host once per JVM and returns where jaccel looks. */
     public static synchronized HostContext context() {
         if (context == null) {
             context = prepare(System.getenv());
@@ -38,26 +45,33 @@ public final class BenchHost {
         return context().nvmlLibrary().orElse("libnvidia-ml.so.1");
     }
 
-    private static HostContext prepare(Map<String, String> env) {
+    /** Full discovery through every backend on the class path (NVML through FFM). */
+    public static Inventory discover() {
+        return Inventories.discover(context());
+    }
+
+    private static HostContext prepare(Map<String, String> processEnv) {
+        Map<String, String> env = new HashMap<>(processEnv);
         String fakeConfig = env.get(ENV_FAKE_NVML_CONFIG);
         if (fakeConfig != null && !fakeConfig.isBlank()) {
-            SimulatedHost.writeNvmlConfig(Path.of(fakeConfig));
-        }
-        HostContext host = HostContext.resolve(env, null, null, null);
-        if (fakeConfig != null && host.nvmlLibrary().isEmpty()) {
-            throw new IllegalStateException(ENV_FAKE_NVML_CONFIG + " is set but " + HostContext.ENV_NVML_LIBRARY
-                    + " is not: point it at testkit/target/native/libnvidia-ml.so.1 (scripts/bench.sh does)");
-        }
-        if (env.get(HostContext.ENV_HOST_ROOT) == null) {
-            // no host root given: lay the simulated one out in a private directory
+            if (env.get(HostContext.ENV_NVML_LIBRARY) == null) {
+                throw new IllegalStateException(ENV_FAKE_NVML_CONFIG + " is set but " + HostContext.ENV_NVML_LIBRARY
+                        + " is not: point it at testkit/target/native/libnvidia-ml.so.1 (scripts/bench.sh does)");
+            }
             try {
-                Path root = Files.createTempDirectory("jaccel-bench-host");
-                SimulatedHost.writeHostTree(root);
-                host = new HostContext(root, host.nvmlLibrary(), host.nrtLibrary(), host.env());
+                Path dir = Files.createTempDirectory("jaccel-bench-host");
+                Map<String, String> simulated = SimulatedHost.create(dir, SimulatedHost.DEFAULT_PROFILE);
+                Path target = Path.of(fakeConfig);
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".fake-nvml", ".json");
+                Files.copy(Path.of(simulated.get(ENV_FAKE_NVML_CONFIG)), tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                env.putIfAbsent(HostContext.ENV_HOST_ROOT, simulated.get(HostContext.ENV_HOST_ROOT));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException("cannot lay out the simulated host", e);
             }
         }
+        HostContext host = HostContext.resolve(env, null, null, null);
         System.setProperty(RawFfmNvml.LIBRARY_PROPERTY, host.nvmlLibrary().orElse("libnvidia-ml.so.1"));
         return host;
     }

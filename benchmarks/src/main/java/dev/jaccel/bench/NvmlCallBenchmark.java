@@ -7,6 +7,10 @@ import com.sun.jna.ptr.PointerByReference;
 import dev.jaccel.bench.nvml.JnaDirectNvml;
 import dev.jaccel.bench.nvml.JnaNvml;
 import dev.jaccel.bench.nvml.RawFfmNvml;
+import dev.jaccel.nvml.NvmlDevice;
+import dev.jaccel.nvml.NvmlException;
+import dev.jaccel.nvml.NvmlLibrary;
+import dev.jaccel.nvml.NvmlSession;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,12 +29,14 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Steady-state cost of one NVML call from Java: FFM (bare downcall) against JNA (interface and
- * direct mapping), on the same library and GPU. The C floor for the same calls is
- * {@code benchmarks/src/main/c/nvml_call_floor.c} (scripts/bench.sh runs both).
+ * Steady-state cost of one NVML call from Java: jaccel's FFM binding ({@code dev.jaccel.nvml}),
+ * bare FFM downcalls, JNA interface mapping and JNA direct mapping, on the same library and GPU.
+ * The C floor for the same calls is {@code benchmarks/src/main/c/nvml_call_floor.c}
+ * (scripts/bench.sh runs both).
  *
  * <p>Each variant does the whole job a caller wants: the count as an int, the total memory as a
- * long, the UUID as a {@code String}.
+ * long, the UUID as a {@code String}. The binding adds what product code needs on top of the
+ * downcall (a session hold, scratch memory, NVML codes mapped to exceptions).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -38,6 +44,24 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class NvmlCallBenchmark {
+
+    /** jaccel's binding: one open session (NVML init held), the device of index 0. */
+    @State(Scope.Thread)
+    public static class Binding {
+        NvmlSession session;
+        NvmlDevice device;
+
+        @Setup
+        public void setUp() throws NvmlException {
+            session = NvmlLibrary.load(BenchHost.nvmlLibrary()).openSession();
+            device = session.device(0);
+        }
+
+        @TearDown
+        public void tearDown() {
+            session.close();
+        }
+    }
 
     /** FFM without the binding: static final handles, buffers owned by the caller. */
     @State(Scope.Thread)
@@ -102,6 +126,21 @@ public class NvmlCallBenchmark {
             check(JnaDirectNvml.nvmlDeviceGetHandleByIndex_v2(0, handle), "nvmlDeviceGetHandleByIndex_v2");
             device = new Pointer(handle[0]);
         }
+    }
+
+    @Benchmark
+    public int count_ffmBinding(Binding s) throws NvmlException {
+        return s.session.deviceCount();
+    }
+
+    @Benchmark
+    public long memoryInfo_ffmBinding(Binding s) throws NvmlException {
+        return s.device.memory().orElseThrow().total();
+    }
+
+    @Benchmark
+    public String uuid_ffmBinding(Binding s) throws NvmlException {
+        return s.device.uuid();
     }
 
     @Benchmark

@@ -48,7 +48,7 @@ public class SpecEditBenchmark {
     @Setup
     public void setUp() {
         config = Workloads.podmanCudaConfig();
-        edits = Workloads.eightGpuEdits();
+        edits = Workloads.allGpuEdits(BenchHost.discover());
         mapper = new ObjectMapper();
     }
 

@@ -3,6 +3,9 @@ package dev.jaccel.bench;
 import dev.jaccel.core.edits.ContainerEdits;
 import dev.jaccel.core.edits.DeviceNodeEdit;
 import dev.jaccel.core.edits.MountEdit;
+import dev.jaccel.core.model.GpuDevice;
+import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.model.NvidiaInventory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,37 +44,31 @@ public final class Workloads {
         }
     }
 
-    /** What injecting all 8 GPUs of {@link SimulatedHost} with compute,utility adds to a spec. */
-    public static ContainerEdits eightGpuEdits() {
-        List<String> env = List.of("NVIDIA_VISIBLE_DEVICES=" + String.join(",", gpuUuids()));
+    /**
+     * What injecting every GPU of the inventory with compute,utility adds to a spec: the GPUs' and
+     * the control device nodes, the driver files of those capabilities, the env.
+     */
+    public static ContainerEdits allGpuEdits(Inventory inventory) {
+        NvidiaInventory nvidia = inventory.nvidia();
         List<DeviceNodeEdit> nodes = new ArrayList<>();
-        for (int gpu = 0; gpu < SimulatedHost.GPU_COUNT; gpu++) {
-            int minor = SimulatedHost.minor(gpu);
-            nodes.add(DeviceNodeEdit.charDevice("/dev/nvidia" + minor, "/dev/nvidia" + minor, 195, minor));
+        List<String> uuids = new ArrayList<>();
+        for (GpuDevice gpu : nvidia.devices()) {
+            uuids.add(gpu.uuid());
+            gpu.deviceNodes().forEach(n -> nodes.add(DeviceNodeEdit.charDevice(n.path(), n.hostPath(), n.major(), n.minor())));
         }
-        nodes.add(DeviceNodeEdit.charDevice("/dev/nvidiactl", "/dev/nvidiactl", 195, 255));
-        nodes.add(DeviceNodeEdit.charDevice("/dev/nvidia-uvm", "/dev/nvidia-uvm", 509, 0));
-        nodes.add(DeviceNodeEdit.charDevice("/dev/nvidia-uvm-tools", "/dev/nvidia-uvm-tools", 509, 1));
+        nvidia.controlNodes().forEach(n -> nodes.add(DeviceNodeEdit.charDevice(n.path(), n.hostPath(), n.major(), n.minor())));
         List<MountEdit> mounts = new ArrayList<>();
         for (String lib : List.of("libcuda.so", "libnvidia-ml.so", "libnvidia-ptxjitcompiler.so", "libnvidia-nvvm.so",
                 "libnvidia-cfg.so", "libnvidia-gpucomp.so", "libcudadebugger.so", "libnvidia-opencl.so",
                 "libnvidia-allocator.so")) {
-            String path = "/usr/lib/x86_64-linux-gnu/" + lib + "." + SimulatedHost.DRIVER_VERSION;
+            String path = "/usr/lib/x86_64-linux-gnu/" + lib + "." + nvidia.driverVersion();
             mounts.add(new MountEdit(path, path, MountEdit.DRIVER_FILE_OPTIONS));
         }
         for (String bin : List.of("nvidia-smi", "nvidia-debugdump", "nvidia-persistenced", "nvidia-cuda-mps-control",
                 "nvidia-cuda-mps-server")) {
             mounts.add(new MountEdit("/usr/bin/" + bin, "/usr/bin/" + bin, MountEdit.DRIVER_FILE_OPTIONS));
         }
-        return new ContainerEdits(env, nodes, mounts, List.of());
-    }
-
-    static List<String> gpuUuids() {
-        List<String> uuids = new ArrayList<>();
-        for (int i = 0; i < SimulatedHost.GPU_COUNT; i++) {
-            uuids.add(SimulatedHost.gpuUuid(i));
-        }
-        return uuids;
+        return new ContainerEdits(List.of("NVIDIA_VISIBLE_DEVICES=" + String.join(",", uuids)), nodes, mounts, List.of());
     }
 
     private Workloads() {

@@ -38,7 +38,7 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws IOException {
-        List<String> host = List.of(args);   // --host-root DIR --nvml-library LIB, passed to every command
+        List<String> host = List.of();   // the host comes from the environment (JACCEL_HOST_ROOT, ...)
         Path work = Files.createTempDirectory("jaccel-aot-train");
         int failed = 0;
         try {

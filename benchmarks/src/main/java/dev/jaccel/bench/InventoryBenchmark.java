@@ -1,0 +1,76 @@
+package dev.jaccel.bench;
+
+import dev.jaccel.core.json.InventoryJson;
+import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.spi.BackendUnavailableException;
+import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.core.model.VendorInventory;
+import dev.jaccel.nvml.NvidiaBackend;
+import dev.jaccel.nvml.NvmlException;
+import dev.jaccel.nvml.NvmlLibrary;
+import dev.jaccel.nvml.NvmlSession;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole NVIDIA inventory of the simulated 8-GPU host with MIG, in-process and warm, the way a
+ * Java service asks for it repeatedly: every GPU's UUID, name, brand, architecture, compute
+ * capability, minor, PCI bus id, memory and MIG devices through NVML (FFM), plus the host facts
+ * (driver version file, /proc/devices, device nodes with stat, MIG capability minors).
+ *
+ * <p>The state holds one NVML session open, as a service does, so the backend's own init and
+ * shutdown are reference-count steps rather than the fake re-reading its config (a real driver's
+ * first init costs milliseconds to seconds and is not what this measures). Also measured: the
+ * {@code devices --json} rendering.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@State(Scope.Benchmark)
+public class InventoryBenchmark {
+    HostContext host;
+    NvidiaBackend backend;
+    NvmlSession held;
+    Inventory inventory;
+
+    @Setup
+    public void setUp() throws NvmlException, BackendUnavailableException {
+        host = BenchHost.context();
+        held = NvmlLibrary.load(BenchHost.nvmlLibrary()).openSession();
+        backend = new NvidiaBackend();
+        VendorInventory nvidia = backend.discover(host);
+        if (!(nvidia instanceof NvidiaInventory n) || n.devices().size() != 8) {
+            throw new IllegalStateException("expected the simulated host's 8 GPUs, found " + nvidia);
+        }
+        inventory = BenchHost.discover();
+    }
+
+    @TearDown
+    public void tearDown() {
+        held.close();
+    }
+
+    @Benchmark
+    public VendorInventory nvidiaBackend() throws BackendUnavailableException {
+        return backend.discover(host);
+    }
+
+    @Benchmark
+    public String devicesJson() {
+        return InventoryJson.toJson(inventory, false);
+    }
+}

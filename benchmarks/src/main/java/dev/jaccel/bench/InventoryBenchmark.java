@@ -6,7 +6,9 @@ import dev.jaccel.core.model.NvidiaInventory;
 import dev.jaccel.core.spi.BackendUnavailableException;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.model.VendorInventory;
+import dev.jaccel.nvml.MigMode;
 import dev.jaccel.nvml.NvidiaBackend;
+import dev.jaccel.nvml.NvmlDevice;
 import dev.jaccel.nvml.NvmlException;
 import dev.jaccel.nvml.NvmlLibrary;
 import dev.jaccel.nvml.NvmlSession;
@@ -21,6 +23,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.Optional;
 
 import java.util.concurrent.TimeUnit;
 
@@ -32,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The state holds one NVML session open, as a service does, so the backend's own init and
  * shutdown are reference-count steps rather than the fake re-reading its config (a real driver's
- * first init costs milliseconds to seconds and is not what this measures). Also measured: the
- * {@code devices --json} rendering.
+ * first init costs milliseconds to seconds and is not what this measures). Also measured: the NVML
+ * half alone ({@link #nvmlEnumeration}) and the {@code devices --json} rendering.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -67,6 +72,34 @@ public class InventoryBenchmark {
     @Benchmark
     public VendorInventory nvidiaBackend() throws BackendUnavailableException {
         return backend.discover(host);
+    }
+
+    /**
+     * The NVML half alone, through the binding: every fact the backend asks NVML for, for the 8
+     * GPUs and their MIG devices, and nothing from the host tree (no /proc reads, no stat).
+     */
+    @Benchmark
+    public void nvmlEnumeration(Blackhole bh) throws NvmlException {
+        for (NvmlDevice d : held.devices()) {
+            bh.consume(d.uuid());
+            bh.consume(d.name());
+            bh.consume(d.brand());
+            bh.consume(d.architecture());
+            bh.consume(d.computeCapability());
+            bh.consume(d.minorNumber());
+            bh.consume(d.pciInfo());
+            bh.consume(d.memory());
+            Optional<MigMode> mig = d.migMode();
+            if (mig.isPresent() && mig.get().current()) {
+                for (NvmlDevice m : d.migDevices()) {
+                    bh.consume(m.index());
+                    bh.consume(m.uuid());
+                    bh.consume(m.gpuInstanceId());
+                    bh.consume(m.computeInstanceId());
+                    bh.consume(m.memory());
+                }
+            }
+        }
     }
 
     @Benchmark

@@ -126,8 +126,8 @@ public final class DefaultPlanner implements Planner {
         NvidiaInventory nvidia = inventory.nvidia();
         if (nvidia == null) {
             throw JaccelException.driverUnavailable(origin + " asks for NVIDIA devices but the NVIDIA driver "
-                    + "could not be read" + (inventory.errors().isEmpty() ? "" : ": "
-                    + String.join("; ", inventory.errors())), null);
+                    + "could not be read: " + (inventory.errors().isEmpty() ? "no NVIDIA backend is installed"
+                    : String.join("; ", inventory.errors())), null);
         }
         GpuSelection selection = GpuResolver.resolve(gpuRequest, nvidia, origin);
 
@@ -194,8 +194,8 @@ public final class DefaultPlanner implements Planner {
         }
         if (inventory.neuron() == null) {
             throw JaccelException.driverUnavailable(origin + " asks for Neuron devices but the Neuron driver "
-                    + "could not be read" + (inventory.errors().isEmpty() ? "" : ": "
-                    + String.join("; ", inventory.errors())), null);
+                    + "could not be read: " + (inventory.errors().isEmpty() ? "no Neuron backend is installed"
+                    : String.join("; ", inventory.errors())), null);
         }
         NeuronSelection s = NeuronSelector.select(devices, origin, cores, inventory.neuron(), warnings::add);
         for (NeuronDevice d : s.devices()) {

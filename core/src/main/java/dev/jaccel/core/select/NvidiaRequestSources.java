@@ -120,6 +120,13 @@ public final class NvidiaRequestSources {
         if (value == null) {
             return isLegacyImage(env) ? new VisibleDeviceList("CUDA_VERSION (legacy image)", List.of("all")) : null;
         }
-        return new VisibleDeviceList(NvidiaVisibleDevices.VARIABLE, NvidiaVisibleDevices.split(value));
+        // NVIDIA's runtime also takes fully qualified CDI names here; other vendors' names stay as
+        // they are and are refused by the resolver
+        List<String> entries = new ArrayList<>();
+        for (String e : NvidiaVisibleDevices.split(value)) {
+            entries.add(CdiNames.isQualified(e) && !CdiNames.nvidia(List.of(e)).isEmpty()
+                    ? CdiNames.nvidia(List.of(e)).getFirst() : e);
+        }
+        return new VisibleDeviceList(NvidiaVisibleDevices.VARIABLE, entries);
     }
 }

@@ -57,13 +57,13 @@ class ParserPropertiesTest {
         }
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void visibleDevices(@ForAll("selectorish") String value) {
         documented(() -> GpuResolver.resolve(NvidiaVisibleDevices.interpret(NvidiaVisibleDevices.split(value)),
                 HOST.nvidia(), "NVIDIA_VISIBLE_DEVICES"), ExitCode.USAGE, ExitCode.UNSATISFIED);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void requirements(@ForAll("selectorish") String value, @ForAll boolean gpu) {
         documented(() -> RequirementParser.parse("NVIDIA_REQUIRE_X", value).ifPresent(r ->
                 new RequirementChecker(true, w -> { }).check(List.of(r),
@@ -87,13 +87,13 @@ class ParserPropertiesTest {
         PciBusId.parse(value); // total: empty or a value, never an exception
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void neuronSelectors(@ForAll("selectorish") String devices, @ForAll("selectorish") String cores) {
         documented(() -> NeuronSelector.select(devices, NeuronSelector.DEVICES, cores, HOST.neuron(), w -> { }),
                 ExitCode.USAGE, ExitCode.UNSATISFIED);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void wholePlanner(@ForAll("selectorish") String nvd, @ForAll("selectorish") String require,
                       @ForAll("selectorish") String caps, @ForAll("selectorish") String neuron) {
         ContainerRequest r = new ContainerRequest(Map.of("NVIDIA_VISIBLE_DEVICES", nvd, "NVIDIA_REQUIRE_X", require,

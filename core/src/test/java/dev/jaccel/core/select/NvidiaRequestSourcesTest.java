@@ -77,6 +77,8 @@ class NvidiaRequestSourcesTest {
                         config(true, true, List.of()), List.of("0", "0", "1")),
                 arguments(new ContainerRequest(Map.of("NVIDIA_VISIBLE_DEVICES", "3"),
                         Map.of("cdi.k8s.io/x", "runtime.nvidia.com/gpu=none"), List.of(), false), d, List.of("none")),
+                arguments(env(Map.of("NVIDIA_VISIBLE_DEVICES", "nvidia.com/gpu=0, runtime.nvidia.com/gpu=all,x.com/y=1")),
+                        d, List.of("0", "all", "x.com/y=1")),
                 // only another vendor's names: NVIDIA falls through to its own variable
                 arguments(new ContainerRequest(Map.of("NVIDIA_VISIBLE_DEVICES", "3"),
                         Map.of("cdi.k8s.io/x", "aws.amazon.com/neuron=0"), List.of(), false), d, List.of("3")));

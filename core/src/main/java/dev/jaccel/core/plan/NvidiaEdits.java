@@ -46,6 +46,8 @@ public final class NvidiaEdits {
     /**
      * What every NVIDIA container gets for its capabilities, whatever GPUs it has (also for
      * {@code none}): the control nodes, the driver's libraries, binaries, sockets and firmware.
+     * A CDI spec passes every capability: NVIDIA's CDI specs ignore capabilities and inject
+     * everything discovered (reference §1.4).
      */
     public static ContainerEdits common(NvidiaInventory inventory, Set<DriverCapability> caps, HostContext host,
                                         Consumer<String> warnings) {

@@ -90,6 +90,44 @@ public final class CudaForwardCompatibility {
     }
 
     /**
+     * The decision for one container.
+     *
+     * @param library     the compat library inside the container ({@code /usr/local/cuda/compat/libcuda.so.X.Y.Z})
+     * @param use         whether to put its directory ahead of the host driver (an ld.so.conf.d entry)
+     * @param explanation one line saying why, for logs and warnings
+     */
+    public record Decision(String library, boolean use, String explanation) {
+    }
+
+    /**
+     * Decides for the image under {@code containerRoot}: empty when the feature is off
+     * ({@code allow-cuda-compat-libs-from-container}, off by default as in NVIDIA's toolkit since
+     * CVE-2025-23359) or the image has no single compat libcuda. Paths are resolved inside the
+     * root; symlinks never lead out of it.
+     *
+     * @throws IOException when the library exists but is not a readable ELF file with a valid note
+     */
+    public static Optional<Decision> decide(boolean enabled, Path containerRoot, String hostDriver, String hostCuda)
+            throws IOException {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        Optional<Path> lib = findLibrary(InRootPath.resolve(containerRoot, CONTAINER_COMPAT_DIR));
+        if (lib.isEmpty()) {
+            return Optional.empty();
+        }
+        NumericVersion version = libraryVersion(lib.get()).orElseThrow();
+        Optional<FwdNote> note = readNote(lib.get());
+        boolean use = shouldUse(version, note, hostDriver, hostCuda);
+        String inContainer = CONTAINER_COMPAT_DIR + "/" + lib.get().getFileName();
+        String why = (use ? "using " : "not using ") + inContainer + " (" + version + ", "
+                + note.map(n -> "note: CUDA " + n.cudaVersion() + ", driver branches " + n.driverBranches())
+                .orElse("no " + NOTE_SECTION + " note") + ") with host driver "
+                + (hostDriver == null ? "unknown" : hostDriver) + ", CUDA " + (hostCuda == null ? "unknown" : hostCuda);
+        return Optional.of(new Decision(inContainer, use, why));
+    }
+
+    /**
      * @param compatVersion the compat library's version ({@link #libraryVersion})
      * @param note          its note, if any
      * @param hostDriver    the host driver version, or {@code null} when unknown

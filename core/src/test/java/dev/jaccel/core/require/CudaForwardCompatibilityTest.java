@@ -113,4 +113,23 @@ class CudaForwardCompatibilityTest {
         Files.write(compatDir.resolve("libcuda.so.590.44.01"), new byte[] {1});
         assertTrue(CudaForwardCompatibility.findLibrary(compatDir).isEmpty(), "two candidates: none chosen");
     }
+
+    @Test
+    void decidesForAnImageOnlyWhenEnabled() throws IOException {
+        Path rootfs = dir.resolve("rootfs");
+        Path compatDir = Files.createDirectories(rootfs.resolve("usr/local/cuda-12.9/compat"));
+        Files.createSymbolicLink(rootfs.resolve("usr/local/cuda"), Path.of("/usr/local/cuda-12.9"));
+        Files.write(compatDir.resolve("libcuda.so.575.57.08"), ElfFiles.withNote(true, ByteOrder.LITTLE_ENDIAN,
+                CudaForwardCompatibility.NOTE_SECTION, "NVIDIA Corporation", 1, NOTE_575));
+        assertEquals(Optional.empty(), CudaForwardCompatibility.decide(false, rootfs, "570.211.01", "12.8"));
+        CudaForwardCompatibility.Decision yes = CudaForwardCompatibility.decide(true, rootfs, "570.211.01", "12.8")
+                .orElseThrow();
+        assertEquals("/usr/local/cuda/compat/libcuda.so.575.57.08", yes.library());
+        assertTrue(yes.use(), yes.explanation());
+        CudaForwardCompatibility.Decision no = CudaForwardCompatibility.decide(true, rootfs, "590.44.01", "13.1")
+                .orElseThrow();
+        assertEquals(false, no.use());
+        assertTrue(no.explanation().startsWith("not using /usr/local/cuda/compat/libcuda.so.575.57.08"), no.explanation());
+        assertEquals(Optional.empty(), CudaForwardCompatibility.decide(true, dir.resolve("empty"), "570.1", "12.8"));
+    }
 }

@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
         description = {"Shows what a container with the given environment would get on this host:",
                 "{\"selected\": [ids], \"containerEdits\": {env, deviceNodes, mounts, hooks}}."},
         footer = {"", "Examples:",
-                "  jaccel plan --env NVIDIA_VISIBLE_DEVICES=0 --env NVIDIA_REQUIRE_CUDA='cuda>=12.4'",
+                "  jaccel plan --env NVIDIA_VISIBLE_DEVICES=1:0 --env NVIDIA_REQUIRE_CUDA=cuda>=12.4",
                 "  jaccel plan --env AWS_NEURON_VISIBLE_DEVICES=0-1 --inventory snapshot.json",
                 "  jaccel plan --spec bundle/config.json"})
 public final class PlanCommand implements Callable<Integer> {

@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class ElfNotes {
     private static final int MAX_SECTIONS = 65_535;
     private static final int MAX_NOTE_BYTES = 1 << 20;
+    private static final int MAX_TABLE_BYTES = 8 << 20;
 
     private ElfNotes() {
     }
@@ -58,7 +59,11 @@ public final class ElfNotes {
             if (shentsize < (is64 ? 64 : 40) || shnum > MAX_SECTIONS || shstrndx >= shnum) {
                 throw new IOException(file + ": malformed section header table");
             }
-            ByteBuffer table = bytes(ch, shoff, Math.multiplyExact(shentsize, shnum), order);
+            long tableSize = (long) shentsize * shnum; // at most 65535 * 65535: computed in long
+            if (tableSize > MAX_TABLE_BYTES) {
+                throw new IOException(file + ": section header table of " + tableSize + " bytes is larger than expected");
+            }
+            ByteBuffer table = bytes(ch, shoff, (int) tableSize, order);
             Section names = section(table, shstrndx * shentsize, is64);
             ByteBuffer strtab = bytes(ch, names.offset, checkedSize(names.size, file), order);
             for (int i = 0; i < shnum; i++) {
@@ -125,7 +130,7 @@ public final class ElfNotes {
     }
 
     private static ByteBuffer bytes(FileChannel ch, long offset, int size, ByteOrder order) throws IOException {
-        if (offset < 0 || offset + size > ch.size()) {
+        if (offset < 0 || size < 0 || offset > ch.size() - size) { // no overflow for offsets near Long.MAX_VALUE
             throw new IOException("ELF structure at " + offset + " (+" + size + ") lies outside the file");
         }
         ByteBuffer b = ByteBuffer.allocate(size).order(order);

@@ -101,4 +101,53 @@ class ParserPropertiesTest {
                 Map.of("cdi.k8s.io/x", nvd), List.of("/var/run/nvidia-container-devices/" + neuron), true);
         documented(() -> new DefaultPlanner().plan(r, HOST, NO_FILES), ExitCode.USAGE, ExitCode.UNSATISFIED);
     }
+
+    /** Arbitrary JSON-shaped trees: what JsonTree can hand to the spec and config readers. */
+    @Provide
+    Arbitrary<Object> jsonTrees() {
+        Arbitrary<Object> leaf = Arbitraries.oneOf(Arbitraries.of("/dev/null", "CAP_SYS_ADMIN",
+                        "NVIDIA_VISIBLE_DEVICES=0", "cdi.k8s.io/x", "bounding", "true").map(o -> (Object) o),
+                Arbitraries.strings().ofMaxLength(8).map(o -> (Object) o), Arbitraries.longs().map(o -> (Object) o),
+                Arbitraries.of(Boolean.TRUE, Boolean.FALSE).map(o -> (Object) o), Arbitraries.just(null));
+        Arbitrary<String> keys = Arbitraries.of("process", "env", "capabilities", "bounding", "annotations", "mounts",
+                "source", "destination", "disable-require", "swarm-resource", "supported-driver-capabilities", "x");
+        return Arbitraries.recursive(() -> leaf, inner -> Arbitraries.oneOf(
+                inner.list().ofMaxSize(4).map(l -> (Object) new java.util.ArrayList<>(l)),
+                Arbitraries.maps(keys, inner).ofMaxSize(4).map(m -> (Object) new java.util.HashMap<>(m))), 4);
+    }
+
+    @Property(tries = 1000)
+    @SuppressWarnings("unchecked")
+    void ociSpecs(@ForAll("jsonTrees") Object tree) {
+        documented(() -> {
+            if (tree instanceof Map<?, ?> m) {
+                ContainerRequest.fromSpec((Map<String, Object>) m);
+            }
+        }, ExitCode.USAGE);
+    }
+
+    @Property(tries = 1000)
+    void configs(@ForAll("jsonTrees") Object tree) {
+        documented(() -> PlanConfig.fromJson(tree, "config.json"), ExitCode.USAGE);
+    }
+
+    @Property(tries = 300)
+    void elfNotesOnArbitraryBytes(@ForAll byte[] prefix, @ForAll byte[] rest) throws java.io.IOException {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("jaccel-elf", ".so");
+        try {
+            byte[] head = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            b.writeBytes(prefix.length % 2 == 0 ? head : new byte[0]);
+            b.writeBytes(prefix);
+            b.writeBytes(rest);
+            java.nio.file.Files.write(f, b.toByteArray());
+            try {
+                dev.jaccel.core.require.CudaForwardCompatibility.readNote(f);
+            } catch (java.io.IOException expected) {
+                // the documented outcome for a file that is not a well-formed ELF file
+            }
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
 }

@@ -76,6 +76,13 @@ class CudaForwardCompatibilityTest {
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 70);
         assertThrows(IOException.class, () -> ElfNotes.read(library("truncated", truncated),
                 CudaForwardCompatibility.NOTE_SECTION));
+        byte[] huge = good.clone(); // e_shentsize = e_shnum = 0xffff: a table too large to read
+        java.nio.ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putShort(0x3A, (short) -1).putShort(0x3C, (short) -1)
+                .putShort(0x3E, (short) 1);
+        assertThrows(IOException.class, () -> ElfNotes.read(library("huge", huge), CudaForwardCompatibility.NOTE_SECTION));
+        byte[] far = good.clone(); // e_shoff near Long.MAX_VALUE
+        java.nio.ByteBuffer.wrap(far).order(ByteOrder.LITTLE_ENDIAN).putLong(0x28, Long.MAX_VALUE - 8);
+        assertThrows(IOException.class, () -> ElfNotes.read(library("far", far), CudaForwardCompatibility.NOTE_SECTION));
     }
 
     @ParameterizedTest(name = "compat 575.57.08 on host driver {0} -> {1}")

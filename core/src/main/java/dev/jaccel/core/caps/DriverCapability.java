@@ -4,6 +4,7 @@ import dev.jaccel.core.JaccelException;
 
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -43,13 +44,14 @@ public enum DriverCapability {
         return out;
     }
 
-    public static java.util.Optional<DriverCapability> of(String name) {
+    /** The capability spelled exactly {@code name} (NVIDIA's names are lower case). */
+    public static Optional<DriverCapability> of(String name) {
         for (DriverCapability c : values()) {
             if (c.key().equals(name)) {
-                return java.util.Optional.of(c);
+                return Optional.of(c);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     static JaccelException unknown(String source, String name) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -158,7 +159,7 @@ public final class NeuronSelector {
         return true;
     }
 
-    private static String describe(java.util.Set<Integer> indices) {
+    private static String describe(Set<Integer> indices) {
         return indices.isEmpty() ? "no Neuron devices"
                 : "neuron" + IndexList.format(indices.stream().sorted().toList()).replace(",", ", neuron")
                 .replace("-", "-neuron");

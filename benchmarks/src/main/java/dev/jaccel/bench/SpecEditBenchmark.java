@@ -48,7 +48,7 @@ public class SpecEditBenchmark {
     @Setup
     public void setUp() {
         config = Workloads.podmanCudaConfig();
-        edits = Workloads.allGpuEdits(BenchHost.discover());
+        edits = Workloads.cudaImageEdits(BenchHost.discover(), BenchHost.context());
         mapper = new ObjectMapper();
     }
 

@@ -1,19 +1,20 @@
 package dev.jaccel.bench;
 
 import dev.jaccel.core.edits.ContainerEdits;
-import dev.jaccel.core.edits.DeviceNodeEdit;
-import dev.jaccel.core.edits.MountEdit;
-import dev.jaccel.core.model.GpuDevice;
+import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.model.Inventory;
-import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.plan.ContainerRequest;
+import dev.jaccel.core.plan.DefaultPlanner;
+import dev.jaccel.core.spi.HostContext;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Realistic inputs shared by the suites: a container spec and the edits of an 8-GPU injection. */
+/** Realistic inputs shared by the suites: a CUDA image's spec and env, and the edits jaccel plans for it. */
 public final class Workloads {
     /**
      * {@code NVIDIA_REQUIRE_CUDA} of the {@code nvidia/cuda:12.4.1} images, verbatim from
@@ -44,31 +45,34 @@ public final class Workloads {
         }
     }
 
+    /** The process env of the spec above ({@code KEY=VALUE} split at the first {@code =}), in order. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> cudaImageEnv() {
+        try {
+            Map<String, Object> spec = (Map<String, Object>) JsonTree.read(podmanCudaConfig());
+            Map<String, String> env = new LinkedHashMap<>();
+            for (Object entry : (List<Object>) ((Map<String, Object>) spec.get("process")).get("env")) {
+                String kv = (String) entry;
+                int eq = kv.indexOf('=');
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            return env;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * What injecting every GPU of the inventory with compute,utility adds to a spec: the GPUs' and
-     * the control device nodes, the driver files of those capabilities, the env.
+     * The edits jaccel plans for that image (all GPUs, compute,utility) on this inventory: device
+     * nodes, driver-file mounts and env. Hooks are left out so the JSON comparators apply the same
+     * edits as the product's editor.
      */
-    public static ContainerEdits allGpuEdits(Inventory inventory) {
-        NvidiaInventory nvidia = inventory.nvidia();
-        List<DeviceNodeEdit> nodes = new ArrayList<>();
-        List<String> uuids = new ArrayList<>();
-        for (GpuDevice gpu : nvidia.devices()) {
-            uuids.add(gpu.uuid());
-            gpu.deviceNodes().forEach(n -> nodes.add(DeviceNodeEdit.charDevice(n.path(), n.hostPath(), n.major(), n.minor())));
+    public static ContainerEdits cudaImageEdits(Inventory inventory, HostContext host) {
+        ContainerEdits planned = new DefaultPlanner().plan(ContainerRequest.ofEnv(cudaImageEnv()), inventory, host).edits();
+        if (planned.deviceNodes().isEmpty()) {
+            throw new IllegalStateException("the plan for the CUDA image injects no device: " + planned);
         }
-        nvidia.controlNodes().forEach(n -> nodes.add(DeviceNodeEdit.charDevice(n.path(), n.hostPath(), n.major(), n.minor())));
-        List<MountEdit> mounts = new ArrayList<>();
-        for (String lib : List.of("libcuda.so", "libnvidia-ml.so", "libnvidia-ptxjitcompiler.so", "libnvidia-nvvm.so",
-                "libnvidia-cfg.so", "libnvidia-gpucomp.so", "libcudadebugger.so", "libnvidia-opencl.so",
-                "libnvidia-allocator.so")) {
-            String path = "/usr/lib/x86_64-linux-gnu/" + lib + "." + nvidia.driverVersion();
-            mounts.add(new MountEdit(path, path, MountEdit.DRIVER_FILE_OPTIONS));
-        }
-        for (String bin : List.of("nvidia-smi", "nvidia-debugdump", "nvidia-persistenced", "nvidia-cuda-mps-control",
-                "nvidia-cuda-mps-server")) {
-            mounts.add(new MountEdit("/usr/bin/" + bin, "/usr/bin/" + bin, MountEdit.DRIVER_FILE_OPTIONS));
-        }
-        return new ContainerEdits(List.of("NVIDIA_VISIBLE_DEVICES=" + String.join(",", uuids)), nodes, mounts, List.of());
+        return new ContainerEdits(planned.env(), planned.deviceNodes(), planned.mounts(), List.of());
     }
 
     private Workloads() {

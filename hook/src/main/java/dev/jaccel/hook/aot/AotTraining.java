@@ -81,7 +81,7 @@ public final class AotTraining {
         all.add(new Scenario("devices --json", command(List.of("devices", "--json"), host), new byte[0]));
         all.add(new Scenario("plan, all GPUs with a CUDA requirement", command(List.of("plan",
                 "--env", "NVIDIA_VISIBLE_DEVICES=all", "--env", "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
-                "--env", "NVIDIA_REQUIRE_CUDA=" + REQUIRE_CUDA_12_4, "--config", gpus.resolve("config.json").toString()),
+                "--env", "NVIDIA_REQUIRE_CUDA=" + REQUIRE_CUDA_12_4),
                 host), new byte[0]));
         all.add(new Scenario("--help", List.of("--help"), new byte[0]));
         return all;

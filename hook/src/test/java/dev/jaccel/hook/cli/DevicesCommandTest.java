@@ -86,7 +86,7 @@ class DevicesCommandTest {
         assertEquals(8, gpus.size());
         assertEquals(gpus.size(), nv.get("devices").size());
         Map<String, Integer> caps = NvidiaHostFixture.migMinors(
-                List.of(3, 1, 0, 2, 7, 5, 4, 6));
+                List.of(3, 0, 1, 2, 7, 4, 5, 6));
         int migs = 0;
         for (int i = 0; i < gpus.size(); i++) {
             JsonNode want = gpus.get(i);

@@ -41,6 +41,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Layouts and offsets: gcc {@code offsetof} on the NVML 13.3.29 header (nvml-abi.md §4.2).
  */
+@SuppressWarnings("restricted") // the one class that links NVML: native access is its job
 public final class NvmlLibrary {
     /** The name every NVML consumer loads; never the unversioned development link {@code libnvidia-ml.so}. */
     public static final String SONAME = "libnvidia-ml.so.1";

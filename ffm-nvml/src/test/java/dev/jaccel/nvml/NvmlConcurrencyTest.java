@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Many threads and many calls: same answers, sessions that do not disturb each other, no growth. */
+@SuppressWarnings("restricted") // raw FFM on the fake is the point of this test
 class NvmlConcurrencyTest {
     private static final int THREADS = 8;
 

@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The typed API over the fake: every bound function, its values, and its error paths. */
+@SuppressWarnings("restricted") // raw FFM on the fake is the point of this test
 class NvmlSessionTest {
 
     @BeforeEach

@@ -143,6 +143,19 @@ class NvmlSessionTest {
     }
 
     @Test
+    void sparseMigIndicesAreSkippedNotTheEndOfTheWalk() throws Exception {
+        FakeNvml.configure(FakeNvml.FOUR_GPUS.replace(
+                "\"gpuInstanceId\": 1, \"computeInstanceId\": 0, \"memoryTotal\": 20937965568, \"memoryUsed\": 4096}",
+                "\"gpuInstanceId\": 1, \"computeInstanceId\": 0, \"memoryTotal\": 20937965568, \"memoryUsed\": 4096,"
+                        + " \"errors\": {\"nvmlDeviceGetMigDeviceHandleByIndex\": \"NOT_FOUND\"}}"));
+        try (NvmlSession s = FakeNvml.library().openSession()) {
+            List<NvmlDevice> migs = s.device(1).migDevices();
+            assertEquals(List.of("MIG-aaaaaaaa-0000-5000-8000-000000000002"), List.of(migs.getFirst().uuid()));
+            assertEquals(1, migs.size());
+        }
+    }
+
+    @Test
     void gpusTheCallerMayNotOpenAreSkippedByDevicesAndNamedByDevice() throws Exception {
         try (NvmlSession s = FakeNvml.library().openSession()) {
             List<NvmlDevice> devices = s.devices();

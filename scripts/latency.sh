@@ -3,10 +3,13 @@
 #   c-null-hook          a C program that reads the OCI state from stdin and exits (the floor)
 #   jvm-floor            a Java class doing the same, with bin/jaccel's JVM flags and its own AOT cache
 #   hook-plain           bin/jaccel hook prestart, container asks for no accelerator
+#   hook-jvm-void        the same with NVIDIA_VISIBLE_DEVICES=void: the launcher cannot rule it out,
+#                        the JVM starts and finds nothing to do
 #   hook-8gpu-snapshot   bin/jaccel hook prestart, 8 GPUs injected, inventory from the snapshot
 #   hook-8gpu-nvml       the same without a snapshot (NVML through FFM, fake libnvidia-ml.so.1)
 #   runc-run             runc run of a busybox container (root only)
 #   runtime-run          bin/jaccel runtime run of the same container (root only)
+#   runtime-run-8gpu     bin/jaccel runtime run of a CUDA-image container: spec edited for 8 GPUs
 # on the testkit's simulated host (h100x8-mig: 8 x H100 80GB HBM3, MIG on two, fake NVML). A piece that does not
 # exist or fails its probe run is reported as "not available" with the reason, never estimated.
 #
@@ -70,6 +73,7 @@ JSON
   cp "$dir/config.json" "$dir/config.orig.json"
 }
 make_bundle "$work/plain" '["PATH=/bin"]'
+make_bundle "$work/void" '["PATH=/bin","NVIDIA_VISIBLE_DEVICES=void"]'
 make_bundle "$work/gpus" '["PATH=/bin","NVIDIA_VISIBLE_DEVICES=all","NVIDIA_DRIVER_CAPABILITIES=compute,utility","CUDA_VERSION=12.4.1","NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471 brand=tesla,driver>=525,driver<526 brand=tesla,driver>=535,driver<536"]'
 state() {   # BUNDLE PID: the OCI state a runtime writes to a hook's stdin
   printf '{"ociVersion":"1.0.2","id":"jaccel-bench","status":"creating","pid":%d,"bundle":"%s","annotations":{}}' "$2" "$1"
@@ -93,6 +97,7 @@ else
   mkdir -p "$cgroup" && echo "$sleeper" > "$cgroup/cgroup.procs"
 fi
 state "$work/plain" "$$" > "$work/state-plain.json"
+state "$work/void" "$$" > "$work/state-void.json"
 state "$work/gpus" "${sleeper:-$$}" > "$work/state-gpus.json"
 reset_gpu_rootfs="rm -rf $work/gpus/rootfs/dev && mkdir -p $work/gpus/rootfs/dev"
 
@@ -137,6 +142,7 @@ probe c-null-hook "C null hook (floor)" true "$work/native/null-hook < $work/sta
 probe jvm-floor "JVM floor (reads stdin, AOT cache)" true \
   "$java $JVM_FLAGS $floor_cache --enable-native-access=ALL-UNNAMED -cp $work/floor/floor.jar JvmFloor < $work/state-plain.json"
 probe hook-plain "jaccel hook prestart, no GPU requested" true "$jaccel hook prestart < $work/state-plain.json"
+probe hook-jvm-void "jaccel hook prestart, NVIDIA_VISIBLE_DEVICES=void" true "$jaccel hook prestart < $work/state-void.json"
 
 # the snapshot: written by `jaccel inventory refresh` (or cdi generate) where the hook looks for it
 snapshot="$work/inventory.json"
@@ -159,15 +165,20 @@ fi
 if [ "$(id -u)" -ne 0 ]; then
   unavailable runc-run "runc run, busybox" "needs root"
   unavailable runtime-run "jaccel runtime run, busybox" "needs root"
+  unavailable runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "needs root"
 elif ! command -v runc >/dev/null; then
   unavailable runc-run "runc run, busybox" "runc is not installed"
   unavailable runtime-run "jaccel runtime run, busybox" "runc is not installed"
+  unavailable runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "runc is not installed"
 else
   runc_root="$work/runc-state"
   reset="cp $work/plain/config.orig.json $work/plain/config.json"
   probe runc-run "runc run, busybox" "$reset" "runc --root $runc_root run -b $work/plain jaccel-bench-runc"
   probe runtime-run "jaccel runtime run, busybox" "$reset" \
     "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/plain jaccel-bench-shim"
+  reset_gpus="$reset_gpu_rootfs && cp $work/gpus/config.orig.json $work/gpus/config.json"
+  probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpus" \
+    "JACCEL_SNAPSHOT=$snapshot JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/gpus jaccel-bench-gpus"
 fi
 
 # --- measure and report ----------------------------------------------------------------------

@@ -43,7 +43,9 @@ public final class LatencyReport {
             new Ratio("hook-plain", "jvm-floor", 1.15, "hook, no accelerator requested"),
             new Ratio("hook-8gpu-snapshot", "jvm-floor", 1.6, "hook, 8 GPUs injected from the snapshot"),
             new Ratio("hook-8gpu-nvml", "jvm-floor", null, "hook, 8 GPUs injected, NVML through FFM (no snapshot)"),
-            new Ratio("runtime-run", "runc-run", null, "jaccel runtime run against plain runc run"));
+            new Ratio("hook-jvm-void", "jvm-floor", null, "hook through the JVM, nothing to inject"),
+            new Ratio("runtime-run", "runc-run", null, "jaccel runtime run against plain runc run"),
+            new Ratio("runtime-run-8gpu", "runc-run", null, "jaccel runtime run, 8 GPUs injected, against plain runc run"));
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {

@@ -54,9 +54,9 @@ java="$JAVA_HOME/bin/java"
 host="$work/host"
 eval "$(JAVA_HOME="$JAVA_HOME" scripts/simulated-host.sh "$host" h100x8-mig)"   # exports FAKE_NVML_CONFIG, JACCEL_*
 
-make_bundle() {   # DIR ENV_JSON_ARRAY: an OCI bundle with a busybox rootfs running `true`
+make_bundle() {   # DIR ENV_JSON_ARRAY: an OCI bundle with a busybox rootfs running `true` (runc spec's shape)
   local dir=$1 env=$2
-  mkdir -p "$dir/rootfs/bin"
+  mkdir -p "$dir/rootfs/bin" "$dir/rootfs/etc" "$dir/rootfs/dev"   # /etc: the ldconfig of the CUDA path writes there
   if command -v busybox >/dev/null; then
     cp "$(command -v busybox)" "$dir/rootfs/bin/busybox"
     ln -sf busybox "$dir/rootfs/bin/true"
@@ -64,7 +64,7 @@ make_bundle() {   # DIR ENV_JSON_ARRAY: an OCI bundle with a busybox rootfs runn
   cat > "$dir/config.json" <<JSON
 {"ociVersion":"1.0.2","process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["/bin/true"],
 "env":$env,"cwd":"/","capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]},
-"noNewPrivileges":true},"root":{"path":"rootfs","readonly":true},"hostname":"bench",
+"noNewPrivileges":true},"root":{"path":"rootfs"},"hostname":"bench",
 "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
 {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","strictatime","mode=755","size=65536k"]}],
 "linux":{"resources":{"devices":[{"allow":false,"access":"rwm"}]},

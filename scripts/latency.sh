@@ -99,7 +99,7 @@ fi
 state "$work/plain" "$$" > "$work/state-plain.json"
 state "$work/void" "$$" > "$work/state-void.json"
 state "$work/gpus" "${sleeper:-$$}" > "$work/state-gpus.json"
-reset_gpu_rootfs="rm -rf $work/gpus/rootfs/dev && mkdir -p $work/gpus/rootfs/dev"
+reset_gpu_rootfs="rm -rf $work/gpus/rootfs/dev && mkdir -p $work/gpus/rootfs/dev && cp $work/gpus/config.orig.json $work/gpus/config.json"
 
 # --- floors ----------------------------------------------------------------------------------
 sh benchmarks/src/main/c/build.sh "$work/native" >/dev/null
@@ -176,7 +176,7 @@ else
   probe runc-run "runc run, busybox" "$reset" "runc --root $runc_root run -b $work/plain jaccel-bench-runc"
   probe runtime-run "jaccel runtime run, busybox" "$reset" \
     "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/plain jaccel-bench-shim"
-  reset_gpus="$reset_gpu_rootfs && cp $work/gpus/config.orig.json $work/gpus/config.json"
+  reset_gpus="$reset_gpu_rootfs"
   probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpus" \
     "JACCEL_SNAPSHOT=$snapshot JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/gpus jaccel-bench-gpus"
 fi

@@ -176,8 +176,7 @@ else
   probe runc-run "runc run, busybox" "$reset" "runc --root $runc_root run -b $work/plain jaccel-bench-runc"
   probe runtime-run "jaccel runtime run, busybox" "$reset" \
     "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/plain jaccel-bench-shim"
-  reset_gpus="$reset_gpu_rootfs"
-  probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpus" \
+  probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpu_rootfs" \
     "JACCEL_SNAPSHOT=$snapshot JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/gpus jaccel-bench-gpus"
 fi
 

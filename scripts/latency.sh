@@ -203,7 +203,8 @@ if $flags_too; then
   CP="$repo/hook/target/jaccel-hook.jar"
   for jar in "$repo"/hook/target/lib/*.jar; do CP="$CP:$jar"; done
   quiet="-Xlog:disable -Xlog:all=warning:stderr"
-  # name|flags|aot (yes: train and use a cache made with exactly these flags)
+  # name|flags|aot (yes: train and use a cache made with exactly these flags; container-path: the
+  # same, trained on the hook and runtime paths only; no: no cache)
   variants=(
     "defaults|$quiet|no"
     "aot|$quiet|yes"
@@ -212,6 +213,7 @@ if $flags_too; then
     "launcher (aot+c1+serial+noperfdata)|$quiet -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData|yes"
     "launcher without aot|$quiet -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData|no"
     "launcher with -Xint|$quiet -Xint -XX:+UseSerialGC -XX:-UsePerfData|yes"
+    "launcher, cache of the container path only|$quiet -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData|container-path"
   )
   fentries="$fdir/entries.tsv"; : > "$fentries"
   hf_args=()
@@ -221,14 +223,18 @@ if $flags_too; then
     IFS='|' read -r vname vflags vaot <<< "$v"
     i=$((i + 1))
     floor_flag= hook_flag=
-    if [ "$vaot" = yes ] && [ -n "$floor_cache" ]; then
+    if [ "$vaot" != no ] && [ -n "$floor_cache" ]; then
       "$java" $vflags -Xlog:aot=error:stderr -XX:AOTCacheOutput="$fdir/floor-$i.aot" --enable-native-access=ALL-UNNAMED \
         -cp "$work/floor/floor.jar" JvmFloor < "$work/state-plain.json" >/dev/null 2>&1 && floor_flag="-XX:AOTCache=$fdir/floor-$i.aot"
+      training=--simulated
+      [ "$vaot" = container-path ] && training="--simulated --container-path-only"
       "$java" $vflags -Xlog:aot=error:stderr -XX:AOTCacheOutput="$fdir/jaccel-$i.aot" --enable-native-access=ALL-UNNAMED \
-        -cp "$CP" dev.jaccel.hook.aot.AotTraining >/dev/null 2>&1 && hook_flag="-XX:AOTCache=$fdir/jaccel-$i.aot"
+        -cp "$CP" dev.jaccel.hook.aot.AotTraining $training >/dev/null 2>&1 && hook_flag="-XX:AOTCache=$fdir/jaccel-$i.aot"
     fi
-    probe "floor-$i" "JVM floor: $vname" true \
-      "$java $vflags $floor_flag --enable-native-access=ALL-UNNAMED -cp $work/floor/floor.jar JvmFloor < $work/state-plain.json"
+    if [ "$vaot" != container-path ]; then   # the floor has no container path: same as the launcher row
+      probe "floor-$i" "JVM floor: $vname" true \
+        "$java $vflags $floor_flag --enable-native-access=ALL-UNNAMED -cp $work/floor/floor.jar JvmFloor < $work/state-plain.json"
+    fi
     if [ -z "$gpu_container_reason" ]; then
       probe "hook-$i" "hook 8 GPUs (NVML): $vname" "$reset_gpu_rootfs" \
         "JACCEL_SNAPSHOT=$work/no-snapshot.json $java $vflags $hook_flag --enable-native-access=ALL-UNNAMED -cp $CP dev.jaccel.hook.Main hook prestart < $work/state-gpus.json"

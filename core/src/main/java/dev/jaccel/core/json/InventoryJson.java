@@ -54,6 +54,16 @@ public final class InventoryJson {
             g.useDefaultPrettyPrinter();
         }
         g.writeStartObject();
+        writeFields(inventory, g);
+        g.writeEndObject();
+        g.flush();
+    }
+
+    /**
+     * Writes the document's fields into an object the caller has started, so a caller can add
+     * fields of its own (the snapshot adds its host fingerprint).
+     */
+    public static void writeFields(Inventory inventory, JsonGenerator g) throws IOException {
         g.writeFieldName("nvidia");
         writeNvidia(inventory.nvidia(), g);
         g.writeFieldName("neuron");
@@ -63,8 +73,6 @@ public final class InventoryJson {
             g.writeString(e);
         }
         g.writeEndArray();
-        g.writeEndObject();
-        g.flush();
     }
 
     private static void writeNvidia(NvidiaInventory n, JsonGenerator g) throws IOException {
@@ -201,7 +209,8 @@ public final class InventoryJson {
         return fromTree(JsonTree.read(json));
     }
 
-    private static Inventory fromTree(Object root) throws IOException {
+    /** Reads a document already parsed with {@link JsonTree}; fields it does not know are ignored. */
+    public static Inventory fromTree(Object root) throws IOException {
         Map<String, Object> o = object(root, "document");
         return new Inventory(nvidia(o.get("nvidia")), neuron(o.get("neuron")), strings(o.get("errors"), "errors"));
     }

@@ -1,6 +1,7 @@
 package dev.jaccel.core.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -97,6 +98,37 @@ public final class JsonTree {
                 return null;
             }
             default -> throw new IOException("unexpected token " + t + " at " + location(p));
+        }
+    }
+
+    /**
+     * Writes a value of the shape {@link #read} returns (maps in their key order), so a document
+     * read, edited and written back keeps every field it did not touch.
+     */
+    public static void write(Object value, JsonGenerator g) throws IOException {
+        switch (value) {
+            case null -> g.writeNull();
+            case Map<?, ?> map -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    write(e.getValue(), g);
+                }
+                g.writeEndObject();
+            }
+            case List<?> list -> {
+                g.writeStartArray();
+                for (Object item : list) {
+                    write(item, g);
+                }
+                g.writeEndArray();
+            }
+            case String s -> g.writeString(s);
+            case Long l -> g.writeNumber(l);
+            case Integer i -> g.writeNumber(i);
+            case Double d -> g.writeNumber(d);
+            case Boolean b -> g.writeBoolean(b);
+            default -> throw new IllegalArgumentException("not a JSON tree value: " + value.getClass().getName());
         }
     }
 

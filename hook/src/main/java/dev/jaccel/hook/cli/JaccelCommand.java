@@ -21,6 +21,9 @@ import java.io.PrintWriter;
                 "            4 driver or library unavailable; 1 internal error (a bug: please report it)."},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InventoryCommand.class,
+                CdiCommand.class,
+                HooksConfigCommand.class,
         })
 public final class JaccelCommand implements Runnable {
     @CommandLine.Spec
@@ -33,7 +36,14 @@ public final class JaccelCommand implements Runnable {
     }
 
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new JaccelCommand());
+        return execute(new CommandLine(new JaccelCommand()), args, out, err);
+    }
+
+    /**
+     * Runs a picocli command with jaccel's stream, message and exit-code conventions; also the
+     * entry of commands dispatched outside the {@code jaccel} tree (e.g. {@code runtime configure}).
+     */
+    public static int execute(CommandLine cli, String[] args, PrintStream out, PrintStream err) {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExitCodeExceptionMapper(t -> t instanceof JaccelException je ? je.exitCode().code() : 1);

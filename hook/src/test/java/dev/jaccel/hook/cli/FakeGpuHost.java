@@ -13,6 +13,7 @@ import dev.jaccel.testkit.HostTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ final class FakeGpuHost {
     final HostTree tree;
     final Inventory inventory;
 
-    FakeGpuHost(Path root) {
+    FakeGpuHost(Path root) throws IOException {
         tree = HostTree.at(root)
                 .file("/proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  " + DRIVER
                         + "  Tue Sep 23 10:07:47 UTC 2025\n")
@@ -47,6 +48,7 @@ final class FakeGpuHost {
                 .file(LIBCUDA, "libcuda " + DRIVER + "\n")
                 .symlink("/usr/lib/x86_64-linux-gnu/libcuda.so.1", "libcuda.so." + DRIVER)
                 .file("/usr/bin/nvidia-smi", "#!/bin/sh\necho fake nvidia-smi\n");
+        Files.setPosixFilePermissions(tree.path("/usr/bin/nvidia-smi"), PosixFilePermissions.fromString("rwxr-xr-x"));
         inventory = new Inventory(
                 new NvidiaInventory(DRIVER, "13." + DRIVER, "13.0", DRIVER,
                         List.of(new GpuDevice(0, GPU0, "NVIDIA H100 80GB HBM3", "NVIDIA", "HOPPER", "9.0", 0,

@@ -17,7 +17,7 @@ class SnapshotFreshnessWithDeviceNodesTest {
     Path tmp;
 
     @Test
-    void renumberedNodeMakesTheSnapshotStale() {
+    void renumberedNodeMakesTheSnapshotStale() throws java.io.IOException {
         FakeGpuHost host = new FakeGpuHost(tmp.resolve("host"));
         assumeTrue(host.tree.realDeviceNodes(), "needs root to make device nodes (CI runs as root)");
         HostContext context = HostContext.ofRoot(host.tree.root());

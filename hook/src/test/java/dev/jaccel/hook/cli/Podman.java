@@ -59,7 +59,12 @@ final class Podman {
     }
 
     static Result run(List<String> cmd, int timeoutSeconds) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return run(new ProcessBuilder(cmd).redirectErrorStream(true), timeoutSeconds);
+    }
+
+    static Result run(ProcessBuilder pb, int timeoutSeconds) throws IOException {
+        List<String> cmd = pb.command();
+        Process p = pb.start();
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -8,6 +8,7 @@ import dev.jaccel.core.spi.HostContext;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,8 @@ final class NeuronDiscovery {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dev, "neuron*")) {
             for (Path p : entries) {
                 Matcher m = NODE.matcher(p.getFileName().toString());
-                if (m.matches() && m.group(1).length() < 4) {
+                // the driver makes at most 64 devices; the length check only keeps parseInt safe
+                if (m.matches() && m.group(1).length() <= 3) {
                     nodes.put(Integer.parseInt(m.group(1)), p);
                 }
             }
@@ -132,14 +134,19 @@ final class NeuronDiscovery {
                 deviceName, serial, deviceNode);
     }
 
-    /** {major, minor} of a character device node, or {@code null} when the path is something else. */
+    /**
+     * {major, minor} of a character device node, or {@code null} when the path is something else.
+     * Links are not followed: a link under the host root must not make us report (and later inject)
+     * whatever device it points at.
+     */
     private static int[] charDevice(Path node) {
         try {
-            int mode = (Integer) Files.getAttribute(node, "unix:mode");
+            Map<String, Object> attributes = Files.readAttributes(node, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) attributes.get("mode");
             if ((mode & S_IFMT) != S_IFCHR) {
                 return null;
             }
-            long rdev = ((Number) Files.getAttribute(node, "unix:rdev")).longValue();
+            long rdev = ((Number) attributes.get("rdev")).longValue();
             return new int[] {major(rdev), minor(rdev)};
         } catch (IOException | UnsupportedOperationException e) {
             return null;
@@ -151,6 +158,10 @@ final class NeuronDiscovery {
         String path = "/dev/neuron" + index;
         String hostPath = node.toAbsolutePath().toString();
         if (rdev != null) {
+            if (procMajor != null && rdev[0] != procMajor) {
+                files.note(path + " has major " + rdev[0] + " but /proc/devices gives neuron " + procMajor
+                        + ": a stale node from an earlier driver load?");
+            }
             return new DeviceNode(path, hostPath, rdev[0], rdev[1]);
         }
         // not a real node (a fake tree without root): sysfs dev, else the /proc/devices major and minor = N

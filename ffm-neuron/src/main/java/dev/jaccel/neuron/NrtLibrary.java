@@ -40,6 +40,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * on the real filesystem, not under the host root: the library runs inside this process, and code
  * from a host root that may be a container image must never be executed with our privileges.
  */
+@SuppressWarnings("restricted")   // FFM downcalls are this class's purpose; the JVM runs with --enable-native-access
 public final class NrtLibrary implements AutoCloseable {
     /** Where {@code aws-neuronx-runtime-lib} installs the library (reference 1.1). */
     public static final String DEFAULT_PATH = "/opt/aws/neuron/lib/libnrt.so.1";
@@ -74,8 +75,14 @@ public final class NrtLibrary implements AutoCloseable {
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("arch_name"),
             MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("device_revision"));
 
+    private static final long RT_MAJOR = VERSION.byteOffset(groupElement("rt_major"));
+    private static final long RT_MINOR = VERSION.byteOffset(groupElement("rt_minor"));
+    private static final long RT_PATCH = VERSION.byteOffset(groupElement("rt_patch"));
+    private static final long RT_MAINTENANCE = VERSION.byteOffset(groupElement("rt_maintenance"));
     private static final long RT_DETAIL = VERSION.byteOffset(groupElement("rt_detail"));
     private static final long GIT_HASH = VERSION.byteOffset(groupElement("git_hash"));
+    private static final long FAMILY = INSTANCE_INFO.byteOffset(groupElement("family"));
+    private static final long SIZE = INSTANCE_INFO.byteOffset(groupElement("size"));
     private static final long ARCH_NAME = INSTANCE_INFO.byteOffset(groupElement("arch_name"));
     private static final long DEVICE_REVISION = INSTANCE_INFO.byteOffset(groupElement("device_revision"));
 
@@ -146,8 +153,8 @@ public final class NrtLibrary implements AutoCloseable {
             MemorySegment v = call.allocate(VERSION);
             // pass our size: a newer library fills only what an older caller knows (reference 1.2)
             check("nrt_get_version", (int) STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), v, VERSION.byteSize()));
-            return Optional.of(new NrtVersion(v.get(JAVA_LONG, 0), v.get(JAVA_LONG, 8), v.get(JAVA_LONG, 16),
-                    v.get(JAVA_LONG, 24), string(v, RT_DETAIL, 128), string(v, GIT_HASH, 64)));
+            return Optional.of(new NrtVersion(v.get(JAVA_LONG, RT_MAJOR), v.get(JAVA_LONG, RT_MINOR),
+                    v.get(JAVA_LONG, RT_PATCH), v.get(JAVA_LONG, RT_MAINTENANCE), string(v, RT_DETAIL, 128), string(v, GIT_HASH, 64)));
         } catch (NrtException e) {
             throw e;
         } catch (Throwable t) {
@@ -183,7 +190,7 @@ public final class NrtLibrary implements AutoCloseable {
             MemorySegment info = call.allocate(INSTANCE_INFO);
             check("nrt_get_instance_info",
                     (int) STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), info, INSTANCE_INFO.byteSize()));
-            return Optional.of(new NrtInstanceInfo(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4),
+            return Optional.of(new NrtInstanceInfo(info.get(JAVA_INT, FAMILY), info.get(JAVA_INT, SIZE),
                     string(info, ARCH_NAME, 16), string(info, DEVICE_REVISION, 8)));
         } catch (NrtException e) {
             throw e;

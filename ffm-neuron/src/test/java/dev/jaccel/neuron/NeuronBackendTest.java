@@ -218,6 +218,30 @@ class NeuronBackendTest {
     }
 
     @Test
+    void aNodeWhoseMajorIsNotTheDriversIsNoted() throws Exception {
+        HostTree tree = tree();
+        assumeTrue(tree.realDeviceNodes(), "needs real device nodes (root)");
+        NeuronHostFixture.layOutProfile("inf1", tree);
+        tree.file("/proc/devices", "Character devices:\n246 neuron\n");
+        NeuronInventory inv = new NeuronBackend().discover(context(tree, null, Map.of()));
+        assertEquals(245, inv.devices().get(0).deviceNode().major(), "stat wins");
+        assertTrue(inv.notes().contains("/dev/neuron0 has major 245 but /proc/devices gives neuron 246: "
+                + "a stale node from an earlier driver load?"), inv.notes().toString());
+    }
+
+    @Test
+    void aLinkIsNotADeviceNode() throws Exception {
+        HostTree tree = tree();
+        assumeTrue(tree.realDeviceNodes(), "needs real device nodes (root)");
+        NeuronHostFixture.layOutProfile("inf1", tree);
+        tree.charDevice("/dev/other", 8, 0);
+        tree.symlink("/dev/neuron0", "other");
+        NeuronDevice d = new NeuronBackend().discover(context(tree, null, Map.of())).devices().get(0);
+        assertEquals(245, d.deviceNode().major(), "from sysfs dev, not the link's target");
+        assertEquals(0, d.deviceNode().minor());
+    }
+
+    @Test
     void aMissingLibraryLeavesTheRuntimeVersionNullWithANote() throws Exception {
         HostTree tree = tree();
         NeuronHostFixture.layOutProfile("inf2", tree);
@@ -257,6 +281,19 @@ class NeuronBackendTest {
         NeuronHostFixture.layOutProfile("trn2", tree);
         Inventory inventory = Inventories.discover(context(tree, null, Map.of()));
         assertEquals(16, inventory.neuron().devices().size());
+    }
+
+    @Test
+    void aDiscoveredTrn2InventoryRoundTripsThroughTheDevicesJson() throws Exception {
+        HostTree tree = tree();
+        NeuronHostFixture.layOutProfile("trn2", tree);
+        try (FakeNrt nrt = FakeNrt.withConfig(dir, NeuronHostFixture.nrtConfig("trn2"))) {
+            Inventory inventory = Inventories.discover(context(tree, nrt, Map.of()));
+            String json = dev.jaccel.core.json.InventoryJson.toJson(inventory, false);
+            assertEquals(inventory, dev.jaccel.core.json.InventoryJson.read(json));
+            assertTrue(json.contains("\"coreIds\":[60,61,62,63]"), json);
+            assertTrue(json.contains("\"runtimeVersion\":\"2.34.10.0\""), json);
+        }
     }
 
     @ParameterizedTest(name = "rdev {0} = {1}:{2}")

@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
  * state), written config first. The instance stays loaded until {@link #close()}, so its call
  * counters survive a binding that unloads its own handle.
  */
+@SuppressWarnings("restricted")   // FFM downcalls are this class's purpose; the JVM runs with --enable-native-access
 public final class FakeNrt implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle CALLS = LINKER.downcallHandle(

@@ -35,6 +35,11 @@ public final class SimulatedHost {
         /** The config file this part reads from a profile, e.g. {@code neuron.json}. */
         String configFile();
 
+        /** Further files of the profile this part needs beside its config (copied with it). */
+        default List<String> companionFiles() {
+            return List.of();
+        }
+
         /** Writes this vendor's files into the tree, from its config. */
         void write(Path config, HostTree tree);
 
@@ -63,6 +68,35 @@ public final class SimulatedHost {
         }
     }
 
+    /**
+     * The Neuron part: {@code neuron.json} (a {@link NeuronHostFixture} host description) with the
+     * fake libnrt's {@code nrt.json} beside it.
+     */
+    static final class NeuronPart implements Part {
+        @Override
+        public String configFile() {
+            return "neuron.json";
+        }
+
+        @Override
+        public List<String> companionFiles() {
+            return List.of("nrt.json");
+        }
+
+        @Override
+        public void write(Path config, HostTree tree) {
+            NeuronHostFixture.layOut(config, tree);
+        }
+
+        @Override
+        public Map<String, String> env(Path config) {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("FAKE_NRT_CONFIG", config.resolveSibling("nrt.json").toString());
+            env.put("JACCEL_NRT_LIBRARY", nativeDir().resolve("libnrt.so.1").toString());
+            return env;
+        }
+    }
+
     private SimulatedHost() {
     }
 
@@ -70,6 +104,7 @@ public final class SimulatedHost {
     public static Map<String, String> create(Path dir, String profile) throws IOException {
         List<Part> parts = new ArrayList<>();
         parts.add(new NvidiaPart());
+        parts.add(new NeuronPart());
         ServiceLoader.load(Part.class).forEach(parts::add);
         Files.createDirectories(dir);
         HostTree tree = HostTree.at(dir.resolve("root"));
@@ -83,6 +118,9 @@ public final class SimulatedHost {
                 }
                 Path config = dir.resolve(part.configFile()).toAbsolutePath();
                 Files.copy(in, config, StandardCopyOption.REPLACE_EXISTING);
+                for (String companion : part.companionFiles()) {
+                    copyResource("/hosts/" + profile + "/" + companion, dir.resolve(companion));
+                }
                 part.write(config, tree);
                 env.putAll(part.env(config));
                 any = true;
@@ -90,10 +128,19 @@ public final class SimulatedHost {
         }
         if (!any) {
             throw new IllegalArgumentException("no simulated host profile named '" + profile + "' (bundled: "
-                    + DEFAULT_PROFILE + ")");
+                    + DEFAULT_PROFILE + ", " + String.join(", ", NeuronHostFixture.PROFILES) + ")");
         }
         env.put("JACCEL_HOST_ROOT", tree.root().toAbsolutePath().toString());
         return env;
+    }
+
+    private static void copyResource(String resource, Path target) throws IOException {
+        try (InputStream in = SimulatedHost.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("profile resource " + resource + " is missing");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** testkit/target/native: the system property when set, else beside this class's build output. */

@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * The inventory a container start reads instead of calling NVML or libnrt (DESIGN.md, "Start
  * latency"): the {@code jaccel devices --json} document plus a {@link HostFingerprint} under
- * {@value #FINGERPRINT_KEY}. It is used only while the host still matches the fingerprint.
+ * {@value #FINGERPRINT_KEY}. It is used only while the host still matches the fingerprint, and
+ * not when it recorded a failed discovery for a vendor whose driver is loaded.
  */
 public final class InventorySnapshot {
     public static final String ENV_SNAPSHOT = "JACCEL_SNAPSHOT";
@@ -48,11 +49,22 @@ public final class InventorySnapshot {
             if (!taken.equals(HostFingerprint.of(host))) {
                 return Optional.empty();
             }
-            return Optional.of(InventoryJson.fromTree(tree));
+            Inventory inventory = InventoryJson.fromTree(tree);
+            return failedWithDriverLoaded(inventory, taken) ? Optional.empty() : Optional.of(inventory);
         } catch (IOException | RuntimeException e) {
             // missing, unreadable or malformed: the snapshot is only a cache, discovery still works
             return Optional.empty();
         }
+    }
+
+    /**
+     * A vendor whose driver is loaded but whose discovery failed when the snapshot was taken (a
+     * library not installed yet, a transient NVML error) is retried rather than cached as absent:
+     * installing a library does not change the fingerprint.
+     */
+    private static boolean failedWithDriverLoaded(Inventory inventory, HostFingerprint taken) {
+        return (taken.nvidiaVersion() != null && inventory.nvidia() == null)
+                || (taken.neuronVersion() != null && inventory.neuron() == null);
     }
 
     /**

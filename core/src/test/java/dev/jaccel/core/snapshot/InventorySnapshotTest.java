@@ -36,7 +36,7 @@ class InventorySnapshotTest {
                             "HOPPER", "9.0", 0, "00000000:18:00.0", 85520809984L, false, List.of(),
                             List.of(DeviceNode.of("/dev/nvidia0", 195, 0)))),
                     List.of(DeviceNode.of("/dev/nvidiactl", 195, 255))),
-            null, List.of("neuron: no /dev/neuron* device"));
+            new dev.jaccel.core.model.NeuronInventory("2.19.64.0", null, List.of(), List.of()), List.of());
     static final String NVRM = "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.95.05  Tue Sep 23 10:07:47 UTC 2025";
 
     @TempDir
@@ -152,11 +152,37 @@ class InventorySnapshotTest {
     }
 
     @Test
-    void rewritingReplacesTheSnapshot() {
+    void rewritingReplacesTheSnapshot() throws IOException {
+        Files.delete(root.resolve("sys/module/neuron/version"));
         InventorySnapshot.write(snapshot, INVENTORY, host);
-        Inventory none = new Inventory(null, null, List.of("nvidia: gone"));
-        InventorySnapshot.write(snapshot, none, host);
-        assertEquals(Optional.of(none), InventorySnapshot.readIfFresh(snapshot, host));
+        Inventory other = new Inventory(new NvidiaInventory("580.95.05", null, null, null, List.of(), List.of()), null,
+                List.of());
+        InventorySnapshot.write(snapshot, other, host);
+        assertEquals(Optional.of(other), InventorySnapshot.readIfFresh(snapshot, host));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            // NVIDIA found, Neuron found, NVIDIA module loaded, Neuron module loaded -> fresh
+            "true,  true,  true,  true,  true",
+            "true,  false, true,  false, true",
+            "false, false, false, false, true",
+            "false, true,  true,  true,  false",   // NVIDIA discovery failed although its driver is loaded
+            "true,  false, true,  true,  false",   // Neuron discovery failed although its driver is loaded
+    })
+    void aFailedDiscoveryWithTheDriverLoadedIsRetried(boolean nvidia, boolean neuron, boolean nvidiaModule,
+                                                     boolean neuronModule, boolean fresh) throws IOException {
+        if (!nvidiaModule) {
+            Files.delete(root.resolve("proc/driver/nvidia/version"));
+        }
+        if (!neuronModule) {
+            Files.delete(root.resolve("sys/module/neuron/version"));
+        }
+        Inventory inventory = new Inventory(nvidia ? INVENTORY.nvidia() : null,
+                neuron ? new dev.jaccel.core.model.NeuronInventory("2.19.64.0", null, List.of(), List.of()) : null,
+                List.of());
+        InventorySnapshot.write(snapshot, inventory, host);
+        assertEquals(fresh ? Optional.of(inventory) : Optional.empty(), InventorySnapshot.readIfFresh(snapshot, host));
     }
 
     @ParameterizedTest

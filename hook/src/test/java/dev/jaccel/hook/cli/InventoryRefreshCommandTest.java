@@ -19,7 +19,7 @@ class InventoryRefreshCommandTest {
 
     @Test
     void writesAFreshSnapshotOfWhatDiscoveryFound() {
-        HostTree host = HostTree.at(tmp.resolve("host")).file("/proc/driver/nvidia/version", "NVRM version: 1\n");
+        HostTree host = HostTree.at(tmp.resolve("host")).dir("/dev").file("/proc/cpuinfo", "processor : 0\n");
         Path snapshot = tmp.resolve("var/lib/jaccel/inventory.json");
         Cli r = Cli.run("inventory", "refresh", "--host-root", host.root().toString(), "--output", snapshot.toString(),
                 "--nvml-library", tmp.resolve("none/libnvidia-ml.so.1").toString(),

@@ -38,7 +38,7 @@ public final class HooksConfigCommand implements Runnable {
     static final List<String> STAGES = List.of("prestart", "createRuntime", "createContainer", "poststart", "poststop");
     static final String DEFAULT_ANNOTATION = "^jaccel\\.dev/.+$";
     /** The hook's whole environment: nothing is inherited from the runtime, let alone the image. */
-    static final String HOOK_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final String HOOK_PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -109,7 +109,7 @@ public final class HooksConfigCommand implements Runnable {
     }
 
     byte[] render(Path launcher) {
-        List<String> env = new ArrayList<>(List.of(HOOK_PATH));
+        List<String> env = new ArrayList<>(List.of(HOOK_PATH_ENV));
         addEnv(env, HostContext.ENV_HOST_ROOT, hostRoot);
         addEnv(env, HostContext.ENV_NVML_LIBRARY, nvmlLibrary);
         addEnv(env, HostContext.ENV_NRT_LIBRARY, nrtLibrary);

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code jaccel cdi ...}: Container Device Interface specs. */
-@Command(name = "cdi", description = "Container Device Interface (CDI) specs for podman, containerd, CRI-O and Docker.",
+@Command(name = "cdi", mixinStandardHelpOptions = true, description = "Container Device Interface (CDI) specs for podman, containerd, CRI-O and Docker.",
         subcommands = {CdiGenerateCommand.class})
 public final class CdiCommand implements Runnable {
     @CommandLine.Spec

@@ -30,7 +30,7 @@ import java.util.Map;
  * {@code jaccel cdi generate}: one CDI spec per vendor, {@code nvidia.com/gpu} and
  * {@code aws.amazon.com/neuron} (a CDI file holds exactly one kind).
  */
-@Command(name = "generate", description = {
+@Command(name = "generate", mixinStandardHelpOptions = true, description = {
         "Write CDI specs for the devices of this host: kind nvidia.com/gpu (devices named by index, UUID,",
         "<gpu>:<mig> and all) and kind aws.amazon.com/neuron (by index and all). One file per kind, replaced",
         "atomically. Also writes the inventory snapshot (unless --inventory is given).",

@@ -29,9 +29,10 @@ import java.util.regex.PatternSyntaxException;
  * honours the selectors in the container's env and annotations. {@code --always} injects it into
  * every container (it answers fast when nothing is requested).
  */
-@Command(name = "hooks-config", description = {
-        "Print (or write to DIR/" + HooksConfigCommand.FILE_NAME + ") the hooks.d JSON that makes podman and CRI-O run",
-        "`jaccel hook <stage>` for containers that opt in with an annotation (hooks.d cannot match env)."})
+@Command(name = "hooks-config", mixinStandardHelpOptions = true, description = {
+        "Print the podman / CRI-O hooks.d entry that runs `jaccel hook <stage>`.",
+        "With --output DIR it is written to DIR/" + HooksConfigCommand.FILE_NAME + ". The hook is injected into containers that",
+        "opt in with an annotation (hooks.d cannot match env), or into every container with --always."})
 public final class HooksConfigCommand implements Runnable {
     static final String FILE_NAME = "50-jaccel.json";
     /** The stages {@code jaccel hook} implements. */

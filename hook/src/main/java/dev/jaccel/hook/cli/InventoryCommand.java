@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** {@code jaccel inventory refresh}: the snapshot container starts read instead of NVML and libnrt. */
-@Command(name = "inventory", description = "Manage the inventory snapshot read at container start.",
+@Command(name = "inventory", mixinStandardHelpOptions = true, description = "Manage the inventory snapshot read at container start.",
         subcommands = {InventoryCommand.Refresh.class})
 public final class InventoryCommand implements Runnable {
     @CommandLine.Spec
@@ -26,7 +26,7 @@ public final class InventoryCommand implements Runnable {
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
-    @Command(name = "refresh", description = {
+    @Command(name = "refresh", mixinStandardHelpOptions = true, description = {
             "Discover the devices (NVML, libnrt) and write the inventory snapshot with a fingerprint of the host.",
             "Container starts use the snapshot while the driver versions and /dev/nvidia*, /dev/neuron* nodes match."})
     public static final class Refresh implements Runnable {

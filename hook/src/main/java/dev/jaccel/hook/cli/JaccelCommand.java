@@ -23,6 +23,7 @@ import java.io.PrintWriter;
                 CommandLine.HelpCommand.class,
                 DevicesCommand.class,
                 CheckCommand.class,
+                PlanCommand.class,
                 InventoryCommand.class,
                 CdiCommand.class,
                 HooksConfigCommand.class,

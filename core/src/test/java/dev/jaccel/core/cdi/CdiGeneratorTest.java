@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -43,6 +44,7 @@ class CdiGeneratorTest {
 
     @TempDir
     Path root;
+    final List<String> warnings = new ArrayList<>();
 
     static GpuDevice gpu(int index, String uuid, int minor, List<MigDevice> migs) {
         return new GpuDevice(index, uuid, "NVIDIA H100", "NVIDIA", "HOPPER", "9.0", minor, null, null,
@@ -55,7 +57,7 @@ class CdiGeneratorTest {
     }
 
     CdiSpec nvidiaSpec() {
-        return CdiGenerator.nvidia(NVIDIA, HostContext.ofRoot(root)).orElseThrow();
+        return CdiGenerator.nvidia(NVIDIA, HostContext.ofRoot(root), warnings::add).orElseThrow();
     }
 
     @Test
@@ -89,7 +91,7 @@ class CdiGeneratorTest {
     }
 
     @Test
-    void commonEditsCarryControlNodesVoidSelectorAndDriverFiles() throws IOException {
+    void commonEditsCarryControlNodesVoidSelectorAndEveryCapabilitysDriverFiles() throws IOException {
         Path lib = root.resolve("usr/lib/x86_64-linux-gnu");
         Files.createDirectories(lib);
         Files.writeString(lib.resolve("libcuda.so.580.95.05"), "elf");
@@ -104,16 +106,16 @@ class CdiGeneratorTest {
         assertEquals(List.of("NVIDIA_VISIBLE_DEVICES=void"), common.env());
         assertEquals(List.of("/dev/nvidiactl", "/dev/nvidia-uvm"),
                 common.deviceNodes().stream().map(DeviceNodeEdit::path).toList());
+        List<String> options = List.of("ro", "nosuid", "nodev", "bind");
         assertEquals(List.of(
-                        new MountEdit(lib.resolve("libcuda.so.1").toString(), "/usr/lib/x86_64-linux-gnu/libcuda.so.1",
-                                List.of("ro", "nosuid", "nodev", "bind")),
                         new MountEdit(lib.resolve("libcuda.so.580.95.05").toString(),
-                                "/usr/lib/x86_64-linux-gnu/libcuda.so.580.95.05", List.of("ro", "nosuid", "nodev", "bind")),
+                                "/usr/lib/x86_64-linux-gnu/libcuda.so.580.95.05", options),
                         new MountEdit(lib.resolve("libnvidia-ml.so.580.95.05").toString(),
-                                "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.95.05", List.of("ro", "nosuid", "nodev", "bind")),
-                        new MountEdit(root.resolve("usr/bin/nvidia-smi").toString(), "/usr/bin/nvidia-smi",
-                                List.of("ro", "nosuid", "nodev", "bind"))),
+                                "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.95.05", options),
+                        new MountEdit(lib.resolve("libcuda.so.1").toString(), "/usr/lib/x86_64-linux-gnu/libcuda.so.1", options),
+                        new MountEdit(root.resolve("usr/bin/nvidia-smi").toString(), "/usr/bin/nvidia-smi", options)),
                 common.mounts());
+        assertEquals(List.of(), warnings);
     }
 
     @ParameterizedTest
@@ -132,13 +134,13 @@ class CdiGeneratorTest {
         NvidiaInventory noGpu = new NvidiaInventory("580.95.05", null, null, null, List.of(), List.of());
         NeuronInventory noNodes = new NeuronInventory(null, null,
                 List.of(new NeuronDevice(0, null, null, List.of(), List.of(), null, null, null, null, null)), List.of());
-        assertEquals(List.of(), CdiGenerator.generate(new Inventory(noGpu, noNodes, List.of()), HostContext.ofRoot(root)));
-        assertEquals(List.of(), CdiGenerator.generate(Inventory.empty(), HostContext.ofRoot(root)));
+        assertEquals(List.of(), CdiGenerator.generate(new Inventory(noGpu, noNodes, List.of()), HostContext.ofRoot(root), warnings::add));
+        assertEquals(List.of(), CdiGenerator.generate(Inventory.empty(), HostContext.ofRoot(root), warnings::add));
     }
 
     @Test
     void bothVendorsNvidiaFirst() {
-        List<CdiSpec> specs = CdiGenerator.generate(new Inventory(NVIDIA, NEURON, List.of()), HostContext.ofRoot(root));
+        List<CdiSpec> specs = CdiGenerator.generate(new Inventory(NVIDIA, NEURON, List.of()), HostContext.ofRoot(root), warnings::add);
         assertEquals(List.of("nvidia.com/gpu", "aws.amazon.com/neuron"), specs.stream().map(CdiSpec::kind).toList());
     }
 
@@ -147,7 +149,7 @@ class CdiGeneratorTest {
         NvidiaInventory twice = new NvidiaInventory("1", null, null, null,
                 List.of(gpu(0, GPU0, 0, List.of()), gpu(1, GPU0, 1, List.of())), List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CdiGenerator.nvidia(twice, HostContext.ofRoot(root)));
+                () -> CdiGenerator.nvidia(twice, HostContext.ofRoot(root), warnings::add));
         assertEquals("two devices named " + GPU0 + " in the inventory", e.getMessage());
     }
 }

@@ -87,16 +87,28 @@ class CdiGenerateCommandTest {
     @Test
     void aVendorWithoutDevicesLosesItsSpec() throws IOException {
         Path dir = tmp.resolve("cdi");
-        assertEquals(0, Cli.run("cdi", "generate", "--inventory", inventory.toString(), "--output-dir", dir.toString()).exit());
+        String hostRoot = host.tree.root().toString();
+        assertEquals(0, Cli.run("cdi", "generate", "--inventory", inventory.toString(), "--output-dir", dir.toString(),
+                "--host-root", hostRoot).exit());
         Inventory gpusOnly = new Inventory(host.inventory.nvidia(), null, List.of("neuron: no /dev/neuron* device"));
         Path file = Files.writeString(tmp.resolve("gpus-only.json"), InventoryJson.toJson(gpusOnly, false));
 
-        Cli r = Cli.run("cdi", "generate", "--inventory", file.toString(), "--output-dir", dir.toString());
+        Cli r = Cli.run("cdi", "generate", "--inventory", file.toString(), "--output-dir", dir.toString(),
+                "--host-root", hostRoot);
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().endsWith("removed " + dir.resolve("jaccel-neuron.json") + " (no neuron device any more)\n"), r.out());
         assertEquals("jaccel: warning: neuron: no /dev/neuron* device\n", r.err());
         assertFalse(Files.exists(dir.resolve("jaccel-neuron.json")));
         assertTrue(Files.exists(dir.resolve("jaccel-nvidia.json")));
+    }
+
+    @Test
+    void missingDriverFilesAreAWarning() {
+        Cli r = Cli.run("cdi", "generate", "--inventory", inventory.toString(), "--vendor", "nvidia",
+                "--output", tmp.resolve("nvidia.json").toString(), "--host-root", tmp.resolve("bare-host").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().startsWith("jaccel: warning: no NVIDIA driver libraries ending in .580.95.05 were found under "
+                + tmp.resolve("bare-host")), r.err());
     }
 
     @Test

@@ -2,18 +2,18 @@ package dev.jaccel.core.cdi;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jaccel.core.edits.ContainerEdits;
-import dev.jaccel.core.edits.DeviceNodeEdit;
-import dev.jaccel.core.edits.HookEdit;
-import dev.jaccel.core.edits.MountEdit;
 import dev.jaccel.core.json.JsonTree;
+import dev.jaccel.core.json.PlanJson;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 
-/** Writes a {@link CdiSpec} as CDI JSON (cdi-schema/schema.json) with jackson-core streaming. */
+/**
+ * Writes a {@link CdiSpec} as CDI JSON (cdi-schema/schema.json) with jackson-core streaming; the
+ * {@code containerEdits} objects are {@code jaccel plan}'s ({@link PlanJson#writeEdits}).
+ */
 public final class CdiSpecJson {
     private CdiSpecJson() {
     }
@@ -39,69 +39,14 @@ public final class CdiSpecJson {
             g.writeStartObject();
             g.writeStringField("name", d.getKey());
             g.writeFieldName("containerEdits");
-            writeEdits(d.getValue(), g);
+            PlanJson.writeEdits(d.getValue(), g);
             g.writeEndObject();
         }
         g.writeEndArray();
         if (!spec.common().isEmpty()) {
             g.writeFieldName("containerEdits");
-            writeEdits(spec.common(), g);
+            PlanJson.writeEdits(spec.common(), g);
         }
         g.writeEndObject();
-    }
-
-    /** The CDI {@code containerEdits} object; empty lists are left out. */
-    public static void writeEdits(ContainerEdits edits, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        if (!edits.env().isEmpty()) {
-            writeStrings(g, "env", edits.env());
-        }
-        if (!edits.deviceNodes().isEmpty()) {
-            g.writeArrayFieldStart("deviceNodes");
-            for (DeviceNodeEdit n : edits.deviceNodes()) {
-                g.writeStartObject();
-                g.writeStringField("path", n.path());
-                if (n.hostPath() != null) {
-                    g.writeStringField("hostPath", n.hostPath());
-                }
-                g.writeStringField("type", n.type());
-                g.writeNumberField("major", n.major());
-                g.writeNumberField("minor", n.minor());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        if (!edits.mounts().isEmpty()) {
-            g.writeArrayFieldStart("mounts");
-            for (MountEdit m : edits.mounts()) {
-                g.writeStartObject();
-                g.writeStringField("hostPath", m.hostPath());
-                g.writeStringField("containerPath", m.containerPath());
-                writeStrings(g, "options", m.options());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        if (!edits.hooks().isEmpty()) {
-            g.writeArrayFieldStart("hooks");
-            for (HookEdit h : edits.hooks()) {
-                g.writeStartObject();
-                g.writeStringField("hookName", h.hookName());
-                g.writeStringField("path", h.path());
-                writeStrings(g, "args", h.args());
-                writeStrings(g, "env", h.env());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        g.writeEndObject();
-    }
-
-    private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (String v : values) {
-            g.writeString(v);
-        }
-        g.writeEndArray();
     }
 }

@@ -60,7 +60,9 @@ public final class PlanJson {
             for (DeviceNodeEdit n : edits.deviceNodes()) {
                 g.writeStartObject();
                 g.writeStringField("path", n.path());
-                g.writeStringField("hostPath", n.hostPath());
+                if (n.hostPath() != null) { // CDI: a hostPath is a string or absent (cdi-schema/defs.json)
+                    g.writeStringField("hostPath", n.hostPath());
+                }
                 g.writeStringField("type", n.type());
                 g.writeNumberField("major", n.major());
                 g.writeNumberField("minor", n.minor());

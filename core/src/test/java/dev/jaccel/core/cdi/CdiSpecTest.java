@@ -63,6 +63,14 @@ class CdiSpecTest {
     }
 
     @Test
+    void aNodeWithoutHostPathHasNoHostPathField() {
+        String json = new String(CdiSpecJson.toBytes(CdiSpec.of("x.com/y", Map.of("gpu0", NODE), ContainerEdits.NONE)),
+                StandardCharsets.UTF_8).replaceAll("\\s", "");
+        assertEquals("{\"cdiVersion\":\"0.3.0\",\"kind\":\"x.com/y\",\"devices\":[{\"name\":\"gpu0\",\"containerEdits\":"
+                + "{\"deviceNodes\":[{\"path\":\"/dev/x0\",\"type\":\"c\",\"major\":1,\"minor\":3}]}}]}", json);
+    }
+
+    @Test
     void jsonHasTheCdiShape() {
         Map<String, ContainerEdits> devices = new LinkedHashMap<>();
         devices.put("0", new ContainerEdits(List.of(), List.of(DeviceNodeEdit.charDevice("/dev/x0", "/h/dev/x0", 1, 3)),

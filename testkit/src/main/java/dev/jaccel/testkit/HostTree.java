@@ -11,6 +11,9 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * A fake host root laid out like {@code /} (testkit.md): files under {@code proc}, {@code sys},
@@ -25,6 +28,9 @@ public final class HostTree {
             LINKER.defaultLookup().find("mknod").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
             Linker.Option.captureCallState("errno"));
+
+    /** 0666 (NVreg_DeviceFileMode's default for /dev/nvidia*): fixtures must not depend on the umask. */
+    private static final Set<PosixFilePermission> NODE_MODE = PosixFilePermissions.fromString("rw-rw-rw-");
 
     private final Path root;
     private final boolean realNodes;
@@ -93,8 +99,8 @@ public final class HostTree {
     }
 
     /**
-     * Makes a character device node with this major and minor (a regular file when this process
-     * cannot create device nodes). An existing node is replaced.
+     * Makes a character device node with this major and minor and mode 0666 (a regular file when
+     * this process cannot create device nodes). An existing node is replaced.
      */
     public HostTree charDevice(String absolute, int major, int minor) {
         Path p = path(absolute);
@@ -103,6 +109,7 @@ public final class HostTree {
             Files.deleteIfExists(p);
             if (!realNodes) {
                 Files.writeString(p, "fake char device " + major + ":" + minor + "\n");
+                Files.setPosixFilePermissions(p, NODE_MODE);
                 return this;
             }
             try (Arena arena = Arena.ofConfined()) {
@@ -116,6 +123,8 @@ public final class HostTree {
                     throw new IOException("mknod " + p + " " + major + ":" + minor + " failed, errno " + errno);
                 }
             }
+            // mknod applies the process umask (0022 makes 0644): set the mode the fixture asks for
+            Files.setPosixFilePermissions(p, NODE_MODE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Throwable t) {

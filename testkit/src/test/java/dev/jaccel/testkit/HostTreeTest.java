@@ -6,7 +6,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +38,15 @@ class HostTreeTest {
         assertTrue(Files.readAttributes(node, java.nio.file.attribute.BasicFileAttributes.class).isOther(), "a device node, not a file");
         long rdev = ((Number) Files.getAttribute(node, "unix:rdev")).longValue();
         assertEquals(HostTree.makedev(195, 3), rdev);
+    }
+
+    @Test
+    void charDeviceIsReadWriteForAllWhateverTheUmask(@TempDir Path dir) throws Exception {
+        HostTree tree = HostTree.at(dir);
+        tree.charDevice("/dev/neuron0", 245, 0);
+        tree.charDevice("/dev/neuron0", 245, 0);   // replaced: still 0666
+        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(tree.path("/dev/neuron0"), LinkOption.NOFOLLOW_LINKS)));
     }
 
     @Test

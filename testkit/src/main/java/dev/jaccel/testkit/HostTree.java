@@ -13,7 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * A fake host root laid out like {@code /} (testkit.md): files under {@code proc}, {@code sys},
@@ -131,6 +137,41 @@ public final class HostTree {
             throw new IllegalStateException("mknod through FFM failed for " + p, t);
         }
         return this;
+    }
+
+    /**
+     * Adds {@code <major> <name>} lines at the end of the character section of {@code proc/devices}
+     * (made with a few ordinary entries when absent), keeping every line there: another fixture's
+     * majors stay, and a name already listed keeps its major.
+     */
+    public HostTree charMajors(Map<String, Integer> majors) {
+        List<String> lines = new ArrayList<>();
+        try {
+            Path file = path("/proc/devices");
+            if (Files.exists(file)) {
+                lines.addAll(Files.readAllLines(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!lines.contains("Character devices:")) {
+            lines.addAll(0, List.of("Character devices:", "  1 mem", "  4 /dev/vc/0", "  5 /dev/tty", ""));
+        }
+        if (!lines.contains("Block devices:")) {
+            lines.addAll(List.of("Block devices:", "  8 sd", "259 blkext"));
+        }
+        int start = lines.indexOf("Character devices:") + 1;
+        int end = start;
+        while (end < lines.size() && !lines.get(end).isBlank() && !lines.get(end).endsWith("devices:")) {
+            end++;
+        }
+        for (Map.Entry<String, Integer> e : new TreeMap<>(majors).entrySet()) {
+            Pattern listed = Pattern.compile("\\d+ " + Pattern.quote(e.getKey()));
+            if (lines.subList(start, end).stream().noneMatch(l -> listed.matcher(l.trim()).matches())) {
+                lines.add(end++, String.format(Locale.ROOT, "%3d %s", e.getValue(), e.getKey()));
+            }
+        }
+        return file("/proc/devices", String.join("\n", lines) + "\n");
     }
 
     /** glibc's {@code makedev} encoding of a dev_t. */

@@ -121,6 +121,9 @@ public final class ContainerRoot implements AutoCloseable {
                     if (made.errno() != Libc.EEXIST) {
                         throw made;
                     }
+                    // something is there but does not resolve: a dangling symlink (maybe to a host path)
+                    throw new PosixException("resolve", "/" + next + " in " + path
+                            + " (a symlink that leads nowhere inside the container root; not followed)", Libc.ENOENT);
                 } finally {
                     Libc.close(parentFd);
                 }

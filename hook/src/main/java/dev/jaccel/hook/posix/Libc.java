@@ -81,31 +81,46 @@ public final class Libc {
     /** struct statx is 256 bytes; stx_mode (u16) at 28, stx_rdev_major/minor (u32) at 128/132. */
     private static final long STATX_SIZE = 256;
 
-    // shapes: (int, ptr, ...) calls share their invoker
-    private static final MethodHandle OPENAT2 = downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), 1);
-    private static final MethodHandle CLOSE_RANGE = downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT), 1);
-    private static final MethodHandle MKNODAT = downcall("mknodat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), -1);
-    private static final MethodHandle MKDIRAT = downcall("mkdirat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
-    private static final MethodHandle SYMLINKAT = downcall("symlinkat",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), -1);
-    private static final MethodHandle READLINKAT = downcall("readlinkat",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), -1);
-    private static final MethodHandle STATX = downcall("statx",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1);
-    private static final MethodHandle MOUNT = downcall("mount",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), -1);
-    private static final MethodHandle EXECVE = downcall("execve",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), -1);
-    private static final MethodHandle SIGPROCMASK = downcall("sigprocmask",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
-    private static final MethodHandle CLOSE = downcall("close",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /**
+     * Handles are grouped by the path that needs them, each group linked on first use: the runtime
+     * shim only pays for exec, the runtime-namespace hook only for the file calls (linking a new
+     * descriptor shape costs milliseconds at start-up; java-ffm-and-startup.md §2.2).
+     */
+    private static final class FileCalls {
+        static final MethodHandle OPENAT2 = downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), 1);
+        static final MethodHandle MKNODAT = downcall("mknodat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), -1);
+        static final MethodHandle MKDIRAT = downcall("mkdirat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+        static final MethodHandle SYMLINKAT = downcall("symlinkat",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), -1);
+        static final MethodHandle READLINKAT = downcall("readlinkat",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), -1);
+        static final MethodHandle STATX = downcall("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1);
+        static final MethodHandle CLOSE = downcall("close",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+    }
+
+    private static final class Mounts {
+        static final MethodHandle MOUNT = downcall("mount",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), -1);
+    }
+
+    private static final class Exec {
+        static final MethodHandle CLOSE_RANGE = downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT), 1);
+        static final MethodHandle SIGPROCMASK = downcall("sigprocmask",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
+        static final MethodHandle EXECVE = downcall("execve",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), -1);
+    }
+
+    private static final class Errors {
+        static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     private Libc() {
     }
@@ -135,7 +150,7 @@ public final class Libc {
             how.set(JAVA_LONG, 8, mode);
             how.set(JAVA_LONG, 16, resolve);
             MemorySegment state = arena.allocate(CALL_STATE);
-            long fd = (long) OPENAT2.invokeExact(state, SYS_OPENAT2, dirfd, arena.allocateFrom(path), how,
+            long fd = (long) FileCalls.OPENAT2.invokeExact(state, SYS_OPENAT2, dirfd, arena.allocateFrom(path), how,
                     OPEN_HOW.byteSize());
             if (fd < 0) {
                 throw new PosixException("openat2", path, errno(state));
@@ -152,7 +167,7 @@ public final class Libc {
     public static void mknodat(int dirfd, String name, int mode, int major, int minor) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) MKNODAT.invokeExact(state, dirfd, arena.allocateFrom(name), mode, makedev(major, minor));
+            int rc = (int) FileCalls.MKNODAT.invokeExact(state, dirfd, arena.allocateFrom(name), mode, makedev(major, minor));
             check(rc, state, "mknodat", name);
         } catch (PosixException e) {
             throw e;
@@ -164,7 +179,7 @@ public final class Libc {
     public static void mkdirat(int dirfd, String name, int mode) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) MKDIRAT.invokeExact(state, dirfd, arena.allocateFrom(name), mode);
+            int rc = (int) FileCalls.MKDIRAT.invokeExact(state, dirfd, arena.allocateFrom(name), mode);
             check(rc, state, "mkdirat", name);
         } catch (PosixException e) {
             throw e;
@@ -176,7 +191,7 @@ public final class Libc {
     public static void symlinkat(String target, int dirfd, String name) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) SYMLINKAT.invokeExact(state, arena.allocateFrom(target), dirfd, arena.allocateFrom(name));
+            int rc = (int) FileCalls.SYMLINKAT.invokeExact(state, arena.allocateFrom(target), dirfd, arena.allocateFrom(name));
             check(rc, state, "symlinkat", name);
         } catch (PosixException e) {
             throw e;
@@ -189,7 +204,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment buf = arena.allocate(4096);
-            long n = (long) READLINKAT.invokeExact(state, dirfd, arena.allocateFrom(name), buf, 4096L);
+            long n = (long) FileCalls.READLINKAT.invokeExact(state, dirfd, arena.allocateFrom(name), buf, 4096L);
             if (n < 0) {
                 throw new PosixException("readlinkat", name, errno(state));
             }
@@ -207,7 +222,7 @@ public final class Libc {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
             int flags = AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? AT_EMPTY_PATH : 0);
-            int rc = (int) STATX.invokeExact(state, dirfd, arena.allocateFrom(name), flags, STATX_TYPE_MODE, buf);
+            int rc = (int) FileCalls.STATX.invokeExact(state, dirfd, arena.allocateFrom(name), flags, STATX_TYPE_MODE, buf);
             check(rc, state, "statx", name.isEmpty() ? "fd " + dirfd : name);
             return new Stat(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28)),
                     buf.get(JAVA_INT, 128), buf.get(JAVA_INT, 132));
@@ -222,7 +237,7 @@ public final class Libc {
     public static void mount(String source, String target, String fstype, long flags) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) MOUNT.invokeExact(state, source == null ? MemorySegment.NULL : arena.allocateFrom(source),
+            int rc = (int) Mounts.MOUNT.invokeExact(state, source == null ? MemorySegment.NULL : arena.allocateFrom(source),
                     arena.allocateFrom(target), fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype),
                     flags, MemorySegment.NULL);
             check(rc, state, "mount", (source == null ? "" : source + " on ") + target);
@@ -235,7 +250,7 @@ public final class Libc {
 
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
+            int ignored = (int) FileCalls.CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
         } catch (Throwable t) {
             throw unexpected("close", t);
         }
@@ -252,10 +267,10 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment empty = arena.allocate(128); // sigset_t, zeroed
-            int ignored = (int) SIGPROCMASK.invokeExact(state, 2 /* SIG_SETMASK */, empty, MemorySegment.NULL);
-            long ignored2 = (long) CLOSE_RANGE.invokeExact(state, SYS_CLOSE_RANGE, firstCloseOnExec, -1,
+            int ignored = (int) Exec.SIGPROCMASK.invokeExact(state, 2 /* SIG_SETMASK */, empty, MemorySegment.NULL);
+            long ignored2 = (long) Exec.CLOSE_RANGE.invokeExact(state, SYS_CLOSE_RANGE, firstCloseOnExec, -1,
                     CLOSE_RANGE_CLOEXEC);
-            int rc = (int) EXECVE.invokeExact(state, arena.allocateFrom(path), strings(arena, argv), strings(arena, env));
+            int rc = (int) Exec.EXECVE.invokeExact(state, arena.allocateFrom(path), strings(arena, argv), strings(arena, env));
             return new PosixException("execve", path, rc < 0 ? errno(state) : 0);
         } catch (Throwable t) {
             throw unexpected("execve", t);
@@ -264,7 +279,7 @@ public final class Libc {
 
     static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Errors.STRERROR.invokeExact(errno);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;

@@ -12,5 +12,9 @@ mkdir -p "$out"
 if [ -f "$src/fake_nrt.c" ]; then
   "$CC" $CFLAGS -shared -Wl,-soname,libnrt.so.1 -Wl,--no-undefined \
     -o "$out/libnrt.so.1" "$src/fake_nrt.c" "$src/fake_json.c" -lpthread
+  # the first public ABI (2022): no *_vnc_count, nrt_get_version, nrt_get_instance_info, nrt_get_status_as_str
+  mkdir -p "$out/legacy"
+  "$CC" $CFLAGS -DFAKE_NRT_2022_ABI -shared -Wl,-soname,libnrt.so.1 -Wl,--no-undefined \
+    -o "$out/legacy/libnrt.so.1" "$src/fake_nrt.c" "$src/fake_json.c" -lpthread
 fi
 echo "testkit: fake libraries in $out:" $(cd "$out" && ls)

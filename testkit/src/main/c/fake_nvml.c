@@ -1,6 +1,30 @@
 /*
  * Fake libnvidia-ml.so.1 (testkit.md): the real NVML ABI (symbol names, both versioned and legacy,
- * struct layouts, return codes) driven by the JSON file named in FAKE_NVML_CONFIG.
+ * struct layouts, return codes) driven by the JSON file named in FAKE_NVML_CONFIG. Facts about the
+ * ABI come from /work/shared/reference/nvml-abi.md (NVML 13.3.29 header, go-nvml @ 2f9e261).
+ *
+ * Config (testkit.md keys, then the optional extras this fake also reads):
+ *   top level: driverVersion, nvmlVersion, cudaDriverVersion (int, 1000*major + 10*minor), init,
+ *              devices[];
+ *              extras: "errors" {system function name -> code} for nvmlSystem* calls and
+ *              nvmlDeviceGetCount*, e.g. {"nvmlSystemGetCudaDriverVersion_v2": "LIBRARY_NOT_FOUND"}.
+ *   device:    uuid, name, brand, architecture (name or number), computeCapability "M.m", pciBusId,
+ *              pciDeviceId ("0x233010DE" or number), minor, memoryTotal, memoryUsed, serial,
+ *              persistenceMode (bool), migMode (enabled|disabled|unsupported), migDevices[], errors;
+ *              extras: pciSubSystemId, memoryReserved (bytes, _v2 only), migModePending,
+ *              maxMigDeviceCount (default 7 when MIG is enabled, else 0), temperature (C),
+ *              powerUsage and powerLimit (mW), utilization {gpu, memory} (percent), numaNode,
+ *              processes [{pid, usedGpuMemory, gpuInstanceId, computeInstanceId}].
+ *   MIG device: uuid, gpuInstanceId, computeInstanceId, memoryTotal; extras: name, memoryUsed, errors.
+ *   An absent optional fact (serial, minor, temperature, ...) makes its getter return NOT_SUPPORTED,
+ *   as a real driver does for a fact the board does not have.
+ *   errors: function name (exactly as exported: versioned or legacy) -> code name. The extra key "*"
+ *   applies to every device call of that device, handle lookups included (a GPU_IS_LOST board).
+ *
+ * Behaviour: reference-counted init (the config is read when the count goes 0 -> 1 and freed when
+ * it drops back to 0); UNINITIALIZED before init; one mutex around every call (NVML is thread-safe);
+ * handles are addresses into the device tables and are checked before use, so a stale or foreign
+ * handle gives INVALID_ARGUMENT, never a crash. Init flags are accepted and ignored.
  */
 #include "fake_json.h"
 
@@ -8,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef int nvmlReturn_t;
 
@@ -87,11 +112,25 @@ static const struct {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- config and init state: loaded when the init count goes from 0 to 1 ---- */
+/* ---- the device tables built from the config at init ---- */
+
+typedef struct fake_dev fake_dev;
+typedef fake_dev *nvmlDevice_t;
+
+struct fake_dev {
+    int is_mig;
+    unsigned index;          /* NVML index; for a MIG device its index under the parent */
+    const fj_value *json;    /* this device's config object */
+    fake_dev *parent;        /* MIG: the GPU */
+    fake_dev *migs;          /* GPU: its MIG devices, dense */
+    size_t mig_count;
+};
 
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_count;
 static fj_value *config;
+static fake_dev *gpus;
+static size_t gpu_count;
 
 static int code_of(const char *name, int fallback) {
     if (!name) return fallback;
@@ -102,28 +141,133 @@ static int code_of(const char *name, int fallback) {
     return NVML_ERROR_UNKNOWN;
 }
 
-static int is_initialized(void) {
-    pthread_mutex_lock(&state_lock);
-    int live = init_count > 0;
-    pthread_mutex_unlock(&state_lock);
-    return live;
+static void free_tables(void) {
+    for (size_t i = 0; i < gpu_count; i++) free(gpus[i].migs);
+    free(gpus);
+    gpus = NULL;
+    gpu_count = 0;
+    fj_free(config);
+    config = NULL;
 }
+
+/* Builds the handle tables; returns 0 and a message when the config has the wrong shape. */
+static int build_tables(fj_value *loaded, char *err, size_t errlen) {
+    const fj_value *devices = fj_get(loaded, "devices");
+    if (devices && devices->type != FJ_ARRAY) {
+        snprintf(err, errlen, "\"devices\" must be an array");
+        return 0;
+    }
+    size_t n = fj_len(devices);
+    fake_dev *table = calloc(n ? n : 1, sizeof *table);
+    if (!table) {
+        snprintf(err, errlen, "out of memory");
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const fj_value *d = fj_at(devices, i);
+        if (!d || d->type != FJ_OBJECT || !fj_str(fj_get(d, "uuid"), NULL)) {
+            snprintf(err, errlen, "devices[%zu] must be an object with a \"uuid\" string", i);
+            for (size_t k = 0; k < i; k++) free(table[k].migs);
+            free(table);
+            return 0;
+        }
+        table[i].index = (unsigned) i;
+        table[i].json = d;
+        const fj_value *migs = fj_get(d, "migDevices");
+        size_t m = fj_len(migs);
+        table[i].migs = calloc(m ? m : 1, sizeof(fake_dev));
+        table[i].mig_count = m;
+        for (size_t j = 0; j < m && table[i].migs; j++) {
+            table[i].migs[j].is_mig = 1;
+            table[i].migs[j].index = (unsigned) j;
+            table[i].migs[j].json = fj_at(migs, j);
+            table[i].migs[j].parent = &table[i];
+        }
+    }
+    config = loaded;
+    gpus = table;
+    gpu_count = n;
+    return 1;
+}
+
+/* A handle is valid only if it points at an entry of the current tables. */
+static fake_dev *resolve(nvmlDevice_t h) {
+    if (!h) return NULL;
+    for (size_t i = 0; i < gpu_count; i++) {
+        if (h == &gpus[i]) return h;
+        if (gpus[i].mig_count && h >= gpus[i].migs && h < gpus[i].migs + gpus[i].mig_count) return h;
+    }
+    return NULL;
+}
+
+/* The code the config forces for this function on this device, or SUCCESS. */
+static nvmlReturn_t forced(const fj_value *errors, const char *fn) {
+    const char *name = fj_str(fj_get(errors, fn), NULL);
+    if (!name) name = fj_str(fj_get(errors, "*"), NULL);
+    return name ? code_of(name, NVML_SUCCESS) : NVML_SUCCESS;
+}
+
+/* Every device call: the lock is held by the caller; checks init, the handle and forced errors. */
+static nvmlReturn_t enter_device(const char *fn, nvmlDevice_t h, fake_dev **d) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    *d = resolve(h);
+    if (!*d) return NVML_ERROR_INVALID_ARGUMENT;
+    return forced(fj_get((*d)->json, "errors"), fn);
+}
+
+static nvmlReturn_t enter_system(const char *fn) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    return forced(fj_get(config, "errors"), fn);
+}
+
+/* Runs expr with the lock held once the common checks passed. */
+#define DEVICE_CALL(fn, handle, expr) do {                                  \
+        pthread_mutex_lock(&state_lock);                                    \
+        fake_dev *d = NULL;                                                 \
+        nvmlReturn_t rc_ = enter_device(fn, handle, &d);                    \
+        if (rc_ == NVML_SUCCESS) rc_ = (expr);                              \
+        pthread_mutex_unlock(&state_lock);                                  \
+        return rc_;                                                         \
+    } while (0)
+
+#define SYSTEM_CALL(fn, expr) do {                                          \
+        pthread_mutex_lock(&state_lock);                                    \
+        nvmlReturn_t rc_ = enter_system(fn);                                \
+        if (rc_ == NVML_SUCCESS) rc_ = (expr);                              \
+        pthread_mutex_unlock(&state_lock);                                  \
+        return rc_;                                                         \
+    } while (0)
 
 /* Copies s into buf like NVML's string getters: INSUFFICIENT_SIZE when it does not fit. */
 static nvmlReturn_t copy_string(const char *s, char *buf, unsigned length) {
     if (!buf) return NVML_ERROR_INVALID_ARGUMENT;
+    if (!s) return NVML_ERROR_NOT_SUPPORTED;
     size_t n = strlen(s);
     if (n + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
     memcpy(buf, s, n + 1);
     return NVML_SUCCESS;
 }
 
+static nvmlReturn_t put_uint(const fj_value *v, unsigned *out) {
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    if (!v || v->type != FJ_NUMBER) return NVML_ERROR_NOT_SUPPORTED;
+    *out = (unsigned) v->integer;
+    return NVML_SUCCESS;
+}
+
+static const char *str_of(const fake_dev *d, const char *key) {
+    return fj_str(fj_get(d->json, key), NULL);
+}
+
+/* ---- init and shutdown ---- */
+
 static nvmlReturn_t init_with_flags(unsigned int flags) {
+    (void) flags; /* NO_GPUS / NO_ATTACH / FORCE_INIT change nothing in a fake without attach costs */
     pthread_mutex_lock(&state_lock);
     nvmlReturn_t rc = NVML_SUCCESS;
     if (init_count == 0) {
         const char *path = getenv("FAKE_NVML_CONFIG");
-        char err[300];
+        char err[300] = "";
         fj_value *loaded = NULL;
         if (!path || !*path) {
             fprintf(stderr, "fake NVML: FAKE_NVML_CONFIG is not set\n");
@@ -131,15 +275,12 @@ static nvmlReturn_t init_with_flags(unsigned int flags) {
         } else if (!(loaded = fj_parse_file(path, err, sizeof err))) {
             fprintf(stderr, "fake NVML: %s\n", err);
             rc = NVML_ERROR_UNKNOWN;
-        } else {
-            rc = code_of(fj_str(fj_get(loaded, "init"), "SUCCESS"), NVML_SUCCESS);
+        } else if ((rc = code_of(fj_str(fj_get(loaded, "init"), "SUCCESS"), NVML_SUCCESS)) == NVML_SUCCESS
+                   && !build_tables(loaded, err, sizeof err)) {
+            fprintf(stderr, "fake NVML: %s: %s\n", path, err);
+            rc = NVML_ERROR_UNKNOWN;
         }
-        if (rc == NVML_SUCCESS) {
-            fj_free(config);
-            config = loaded;
-        } else {
-            fj_free(loaded);
-        }
+        if (rc != NVML_SUCCESS) fj_free(loaded);
     }
     if (rc == NVML_SUCCESS) init_count++;
     pthread_mutex_unlock(&state_lock);
@@ -155,11 +296,15 @@ nvmlReturn_t nvmlShutdown(void) {
     nvmlReturn_t rc = NVML_SUCCESS;
     if (init_count == 0) {
         rc = NVML_ERROR_UNINITIALIZED;
-    } else {
-        init_count--;
+    } else if (--init_count == 0) {
+        free_tables();  /* handles die with the last session, as in NVML */
     }
     pthread_mutex_unlock(&state_lock);
     return rc;
+}
+
+__attribute__((destructor)) static void unload(void) {
+    free_tables();
 }
 
 const char *nvmlErrorString(nvmlReturn_t result) {
@@ -169,7 +314,631 @@ const char *nvmlErrorString(nvmlReturn_t result) {
     return "Unknown Error";
 }
 
+/* ---- system queries ---- */
+
+static nvmlReturn_t cuda_version(int *v) {
+    if (!v) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *c = fj_get(config, "cudaDriverVersion");
+    if (!c || c->type != FJ_NUMBER) return NVML_ERROR_LIBRARY_NOT_FOUND;
+    *v = (int) c->integer;
+    return NVML_SUCCESS;
+}
+
 nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
-    if (!is_initialized()) return NVML_ERROR_UNINITIALIZED;
-    return copy_string(fj_str(fj_get(config, "driverVersion"), ""), version, length);
+    SYSTEM_CALL("nvmlSystemGetDriverVersion", copy_string(fj_str(fj_get(config, "driverVersion"), ""), version, length));
+}
+
+nvmlReturn_t nvmlSystemGetNVMLVersion(char *version, unsigned int length) {
+    SYSTEM_CALL("nvmlSystemGetNVMLVersion", copy_string(fj_str(fj_get(config, "nvmlVersion"), ""), version, length));
+}
+
+nvmlReturn_t nvmlSystemGetCudaDriverVersion(int *cudaDriverVersion) {
+    SYSTEM_CALL("nvmlSystemGetCudaDriverVersion", cuda_version(cudaDriverVersion));
+}
+
+nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *cudaDriverVersion) {
+    SYSTEM_CALL("nvmlSystemGetCudaDriverVersion_v2", cuda_version(cudaDriverVersion));
+}
+
+/* ---- enumeration and handle lookups ---- */
+
+/* A GPU the caller may not open: the v1 count and v1 index space skip it (nvml-abi.md §1.2). */
+static int restricted(const fake_dev *g) {
+    const fj_value *errors = fj_get(g->json, "errors");
+    return forced(errors, "nvmlDeviceGetHandleByIndex_v2") == NVML_ERROR_NO_PERMISSION
+           || forced(errors, "nvmlDeviceGetHandleByIndex") == NVML_ERROR_NO_PERMISSION;
+}
+
+static nvmlReturn_t count_devices(unsigned *count, int skip_restricted) {
+    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned n = 0;
+    for (size_t i = 0; i < gpu_count; i++) {
+        if (!skip_restricted || !restricted(&gpus[i])) n++;
+    }
+    *count = n;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *deviceCount) {
+    SYSTEM_CALL("nvmlDeviceGetCount_v2", count_devices(deviceCount, 0));
+}
+
+nvmlReturn_t nvmlDeviceGetCount(unsigned int *deviceCount) {
+    SYSTEM_CALL("nvmlDeviceGetCount", count_devices(deviceCount, 1));
+}
+
+/* Hands out a found device's handle unless the config forces an error for this lookup. */
+static nvmlReturn_t hand_out(fake_dev *found, const char *fn, nvmlDevice_t *device) {
+    nvmlReturn_t rc = forced(fj_get(found->json, "errors"), fn);
+    if (rc == NVML_SUCCESS) *device = found;
+    return rc;
+}
+
+static nvmlReturn_t by_index(unsigned index, nvmlDevice_t *device, int legacy, const char *fn) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    if (!device) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned seen = 0;
+    for (size_t i = 0; i < gpu_count; i++) {
+        if (legacy && restricted(&gpus[i])) continue;
+        if (seen++ == index) return hand_out(&gpus[i], fn, device);
+    }
+    return NVML_ERROR_INVALID_ARGUMENT;
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t rc = by_index(index, device, 0, "nvmlDeviceGetHandleByIndex_v2");
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *device) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t rc = by_index(index, device, 1, "nvmlDeviceGetHandleByIndex");
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+static nvmlReturn_t by_uuid(const char *uuid, nvmlDevice_t *device) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    if (!uuid || !device || !*uuid) return NVML_ERROR_INVALID_ARGUMENT;
+    for (size_t i = 0; i < gpu_count; i++) {
+        if (strcmp(str_of(&gpus[i], "uuid"), uuid) == 0) return hand_out(&gpus[i], "nvmlDeviceGetHandleByUUID", device);
+        for (size_t j = 0; j < gpus[i].mig_count; j++) {
+            const char *mig = str_of(&gpus[i].migs[j], "uuid");
+            if (mig && strcmp(mig, uuid) == 0) return hand_out(&gpus[i].migs[j], "nvmlDeviceGetHandleByUUID", device);
+        }
+    }
+    return NVML_ERROR_NOT_FOUND;
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByUUID(const char *uuid, nvmlDevice_t *device) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t rc = by_uuid(uuid, device);
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+typedef struct { unsigned domain, bus, device, function; } bdf;
+
+static int is_hex(const char *s, size_t n) {
+    if (n == 0) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return 0;
+    }
+    return 1;
+}
+
+/* Parses hex "domain:bus:device.function", "domain:bus:device" or "bus:device.function" (NVML's
+ * documented spellings; any case, 4- or 8-digit domain). Returns 0 when malformed. */
+static int parse_bdf(const char *s, bdf *out) {
+    char copy[64];
+    if (!s || strlen(s) >= sizeof copy) return 0;
+    strcpy(copy, s);
+    char *parts[3];
+    int colons = 0;
+    parts[0] = copy;
+    for (char *p = copy; *p; p++) {
+        if (*p == ':') {
+            if (colons == 2) return 0;
+            *p = '\0';
+            parts[++colons] = p + 1;
+        }
+    }
+    if (colons == 0) return 0;
+    char *last = parts[colons];
+    char *dot = strchr(last, '.');
+    unsigned fn = 0;
+    if (dot) {
+        *dot = '\0';
+        if (!is_hex(dot + 1, strlen(dot + 1)) || strlen(dot + 1) > 1) return 0;
+        fn = (unsigned) strtoul(dot + 1, NULL, 16);
+    } else if (colons == 1) {
+        return 0;  /* "bus:device" names no function and no domain: not an NVML spelling */
+    }
+    for (int i = 0; i <= colons; i++) {
+        size_t len = strlen(parts[i]);
+        if (!is_hex(parts[i], len) || len > (i == 0 && colons == 2 ? 8u : 2u)) return 0;
+    }
+    out->domain = colons == 2 ? (unsigned) strtoul(parts[0], NULL, 16) : 0;
+    out->bus = (unsigned) strtoul(parts[colons - 1], NULL, 16);
+    out->device = (unsigned) strtoul(parts[colons], NULL, 16);
+    out->function = fn;
+    return out->device < 32 && out->function < 8;
+}
+
+static nvmlReturn_t by_bus_id(const char *busId, nvmlDevice_t *device, const char *fn) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    bdf want, have;
+    if (!busId || !device || !parse_bdf(busId, &want)) return NVML_ERROR_INVALID_ARGUMENT;
+    for (size_t i = 0; i < gpu_count; i++) {
+        if (parse_bdf(str_of(&gpus[i], "pciBusId"), &have) && have.domain == want.domain
+            && have.bus == want.bus && have.device == want.device && have.function == want.function) {
+            /* a GPU the v2 lookup refuses with NO_PERMISSION was NOT_FOUND to v1 (nvml-abi.md §1.2) */
+            if (strcmp(fn, "nvmlDeviceGetHandleByPciBusId") == 0
+                && forced(fj_get(gpus[i].json, "errors"), "nvmlDeviceGetHandleByPciBusId_v2") == NVML_ERROR_NO_PERMISSION) {
+                return NVML_ERROR_NOT_FOUND;
+            }
+            return hand_out(&gpus[i], fn, device);
+        }
+    }
+    return NVML_ERROR_NOT_FOUND;
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByPciBusId_v2(const char *pciBusId, nvmlDevice_t *device) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t rc = by_bus_id(pciBusId, device, "nvmlDeviceGetHandleByPciBusId_v2");
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByPciBusId(const char *pciBusId, nvmlDevice_t *device) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t rc = by_bus_id(pciBusId, device, "nvmlDeviceGetHandleByPciBusId");
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+/* ---- identity ---- */
+
+static nvmlReturn_t get_index(fake_dev *d, unsigned *index) {
+    if (!index) return NVML_ERROR_INVALID_ARGUMENT;
+    *index = d->index;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetIndex(nvmlDevice_t device, unsigned int *index) {
+    DEVICE_CALL("nvmlDeviceGetIndex", device, get_index(d, index));
+}
+
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length) {
+    DEVICE_CALL("nvmlDeviceGetUUID", device, copy_string(str_of(d, "uuid"), uuid, length));
+}
+
+nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
+    DEVICE_CALL("nvmlDeviceGetName", device, copy_string(str_of(d, "name"), name, length));
+}
+
+nvmlReturn_t nvmlDeviceGetSerial(nvmlDevice_t device, char *serial, unsigned int length) {
+    DEVICE_CALL("nvmlDeviceGetSerial", device,
+                d->is_mig ? NVML_ERROR_NOT_SUPPORTED : copy_string(str_of(d, "serial"), serial, length));
+}
+
+nvmlReturn_t nvmlDeviceGetMinorNumber(nvmlDevice_t device, unsigned int *minorNumber) {
+    DEVICE_CALL("nvmlDeviceGetMinorNumber", device,
+                d->is_mig ? NVML_ERROR_NOT_SUPPORTED : put_uint(fj_get(d->json, "minor"), minorNumber));
+}
+
+/* ---- PCI ---- */
+
+/* nvmlPciInfo_t (68 B): 0 busIdLegacy[16], 16 domain, 20 bus, 24 device, 28 pciDeviceId,
+ * 32 pciSubSystemId, 36 busId[32]. The v1 struct (52 B) had busId[16] first and 4 reserved uints
+ * where v2/v3 have busId[32], so the legacy symbol writes only 52 bytes. */
+typedef struct {
+    char busIdLegacy[16];
+    unsigned int domain;
+    unsigned int bus;
+    unsigned int device;
+    unsigned int pciDeviceId;
+    unsigned int pciSubSystemId;
+    char busId[32];
+} nvmlPciInfo_t;
+
+typedef struct {
+    char busId[16];
+    unsigned int domain, bus, device, pciDeviceId, pciSubSystemId;
+    unsigned int reserved0, reserved1, reserved2, reserved3;
+} nvmlPciInfo_v1_t;
+
+_Static_assert(sizeof(nvmlPciInfo_t) == 68, "nvmlPciInfo_t is 68 bytes");
+_Static_assert(sizeof(nvmlPciInfo_v1_t) == 52, "the v1 nvmlPciInfo_t was 52 bytes");
+
+static unsigned hex_or_number(const fj_value *v) {
+    if (!v) return 0;
+    if (v->type == FJ_NUMBER) return (unsigned) v->integer;
+    const char *s = fj_str(v, "0");
+    return (unsigned) strtoul(s, NULL, 0);
+}
+
+static nvmlReturn_t pci_info(fake_dev *d, nvmlPciInfo_t *pci, int v1) {
+    if (!pci) return NVML_ERROR_INVALID_ARGUMENT;
+    if (d->is_mig) return NVML_ERROR_NOT_SUPPORTED;
+    bdf b;
+    if (!parse_bdf(str_of(d, "pciBusId"), &b)) return NVML_ERROR_NOT_SUPPORTED;
+    nvmlPciInfo_t info;
+    memset(&info, 0, sizeof info);
+    snprintf(info.busIdLegacy, sizeof info.busIdLegacy, "%04X:%02X:%02X.%X", b.domain & 0xFFFF, b.bus, b.device, b.function);
+    info.domain = b.domain;
+    info.bus = b.bus;
+    info.device = b.device;
+    info.pciDeviceId = hex_or_number(fj_get(d->json, "pciDeviceId"));
+    info.pciSubSystemId = hex_or_number(fj_get(d->json, "pciSubSystemId"));
+    snprintf(info.busId, sizeof info.busId, "%08X:%02X:%02X.%X", b.domain, b.bus, b.device, b.function);
+    if (v1) {
+        nvmlPciInfo_v1_t old;
+        memset(&old, 0, sizeof old);
+        memcpy(&old, &info, 36);  /* busId[16] + 5 uints: the shared prefix */
+        memcpy(pci, &old, sizeof old);
+    } else {
+        memcpy(pci, &info, sizeof info);
+    }
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t device, nvmlPciInfo_t *pci) {
+    DEVICE_CALL("nvmlDeviceGetPciInfo_v3", device, pci_info(d, pci, 0));
+}
+
+nvmlReturn_t nvmlDeviceGetPciInfo_v2(nvmlDevice_t device, nvmlPciInfo_t *pci) {
+    DEVICE_CALL("nvmlDeviceGetPciInfo_v2", device, pci_info(d, pci, 0));
+}
+
+nvmlReturn_t nvmlDeviceGetPciInfo(nvmlDevice_t device, nvmlPciInfo_t *pci) {
+    DEVICE_CALL("nvmlDeviceGetPciInfo", device, pci_info(d, pci, 1));
+}
+
+/* ---- memory ---- */
+
+typedef struct {
+    unsigned long long total;
+    unsigned long long free;
+    unsigned long long used;
+} nvmlMemory_t;
+
+typedef struct {
+    unsigned int version;
+    unsigned long long total;
+    unsigned long long reserved;
+    unsigned long long free;
+    unsigned long long used;
+} nvmlMemory_v2_t;
+
+#define NVML_STRUCT_VERSION(size, v) ((unsigned) (size) | ((unsigned) (v) << 24))
+#define nvmlMemory_v2 NVML_STRUCT_VERSION(sizeof(nvmlMemory_v2_t), 2)
+
+_Static_assert(sizeof(nvmlMemory_t) == 24, "nvmlMemory_t is 24 bytes");
+_Static_assert(sizeof(nvmlMemory_v2_t) == 40, "nvmlMemory_v2_t is 40 bytes");
+_Static_assert(nvmlMemory_v2 == 0x02000028, "nvmlMemory_v2 is 0x02000028");
+
+static nvmlReturn_t memory(fake_dev *d, unsigned long long *total, unsigned long long *reserved,
+                           unsigned long long *used) {
+    const fj_value *t = fj_get(d->json, "memoryTotal");
+    if (!t || t->type != FJ_NUMBER) return NVML_ERROR_NOT_SUPPORTED;
+    *total = (unsigned long long) t->integer;
+    *reserved = (unsigned long long) fj_int(fj_get(d->json, "memoryReserved"), 0);
+    *used = (unsigned long long) fj_int(fj_get(d->json, "memoryUsed"), 0);
+    return NVML_SUCCESS;
+}
+
+static nvmlReturn_t memory_v1(fake_dev *d, nvmlMemory_t *out) {
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned long long total, reserved, used;
+    nvmlReturn_t rc = memory(d, &total, &reserved, &used);
+    if (rc != NVML_SUCCESS) return rc;
+    out->total = total;
+    out->used = used + reserved;  /* v1 "used" counts the reserved memory too */
+    out->free = total - out->used;
+    return NVML_SUCCESS;
+}
+
+static nvmlReturn_t memory_v2(fake_dev *d, nvmlMemory_v2_t *out) {
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    if (out->version != nvmlMemory_v2) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    unsigned long long total, reserved, used;
+    nvmlReturn_t rc = memory(d, &total, &reserved, &used);
+    if (rc != NVML_SUCCESS) return rc;
+    out->total = total;
+    out->reserved = reserved;
+    out->used = used;
+    out->free = total - reserved - used;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) {
+    DEVICE_CALL("nvmlDeviceGetMemoryInfo", device, memory_v1(d, memory));
+}
+
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
+    DEVICE_CALL("nvmlDeviceGetMemoryInfo_v2", device, memory_v2(d, memory));
+}
+
+/* ---- properties ---- */
+
+static fake_dev *gpu_of(fake_dev *d) {
+    return d->is_mig ? d->parent : d;
+}
+
+static nvmlReturn_t compute_capability(fake_dev *d, int *major, int *minor) {
+    if (!major || !minor) return NVML_ERROR_INVALID_ARGUMENT;
+    const char *cc = str_of(gpu_of(d), "computeCapability");
+    int ma, mi;
+    if (!cc || sscanf(cc, "%d.%d", &ma, &mi) != 2) return NVML_ERROR_NOT_SUPPORTED;
+    *major = ma;
+    *minor = mi;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetCudaComputeCapability(nvmlDevice_t device, int *major, int *minor) {
+    DEVICE_CALL("nvmlDeviceGetCudaComputeCapability", device, compute_capability(d, major, minor));
+}
+
+typedef struct { const char *name; unsigned value; } named_value;
+
+/* nvmlDeviceArchitecture_t (nvml-abi.md §4.3) */
+static const named_value ARCHITECTURES[] = {
+    {"KEPLER", 2}, {"MAXWELL", 3}, {"PASCAL", 4}, {"VOLTA", 5}, {"TURING", 6}, {"AMPERE", 7},
+    {"ADA", 8}, {"HOPPER", 9}, {"BLACKWELL", 10}, {"T23X", 11}, {"RUBIN", 13}, {"UNKNOWN", 0xFFFFFFFFu},
+};
+
+/* nvmlBrandType_t (nvml-abi.md §4.3) */
+static const named_value BRANDS[] = {
+    {"UNKNOWN", 0}, {"QUADRO", 1}, {"TESLA", 2}, {"NVS", 3}, {"GRID", 4}, {"GEFORCE", 5}, {"TITAN", 6},
+    {"NVIDIA_VAPPS", 7}, {"NVIDIA_VPC", 8}, {"NVIDIA_VCS", 9}, {"NVIDIA_VWS", 10},
+    {"NVIDIA_CLOUD_GAMING", 11}, {"NVIDIA_VGAMING", 11}, {"QUADRO_RTX", 12}, {"NVIDIA_RTX", 13},
+    {"NVIDIA", 14}, {"GEFORCE_RTX", 15}, {"TITAN_RTX", 16},
+};
+
+static nvmlReturn_t enum_value(const fj_value *v, const named_value *table, size_t n, unsigned *out) {
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    if (!v) return NVML_ERROR_NOT_SUPPORTED;
+    if (v->type == FJ_NUMBER) {
+        *out = (unsigned) v->integer;
+        return NVML_SUCCESS;
+    }
+    const char *name = fj_str(v, "");
+    for (size_t i = 0; i < n; i++) {
+        if (strcasecmp(table[i].name, name) == 0) {
+            *out = table[i].value;
+            return NVML_SUCCESS;
+        }
+    }
+    return NVML_ERROR_UNKNOWN;
+}
+
+nvmlReturn_t nvmlDeviceGetArchitecture(nvmlDevice_t device, unsigned int *arch) {
+    DEVICE_CALL("nvmlDeviceGetArchitecture", device,
+                enum_value(fj_get(gpu_of(d)->json, "architecture"), ARCHITECTURES, COUNT_OF(ARCHITECTURES), arch));
+}
+
+nvmlReturn_t nvmlDeviceGetBrand(nvmlDevice_t device, unsigned int *type) {
+    DEVICE_CALL("nvmlDeviceGetBrand", device,
+                enum_value(fj_get(gpu_of(d)->json, "brand"), BRANDS, COUNT_OF(BRANDS), type));
+}
+
+static nvmlReturn_t persistence(fake_dev *d, unsigned *mode) {
+    if (!mode) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *p = fj_get(d->json, "persistenceMode");
+    if (d->is_mig || !p || p->type != FJ_BOOL) return NVML_ERROR_NOT_SUPPORTED;
+    *mode = p->boolean ? 1 : 0;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetPersistenceMode(nvmlDevice_t device, unsigned int *mode) {
+    DEVICE_CALL("nvmlDeviceGetPersistenceMode", device, persistence(d, mode));
+}
+
+static nvmlReturn_t gpu_uint(fake_dev *d, const char *key, unsigned *out) {
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    if (d->is_mig) return NVML_ERROR_NOT_SUPPORTED;
+    return put_uint(fj_get(d->json, key), out);
+}
+
+static nvmlReturn_t temperature(fake_dev *d, unsigned sensor, unsigned *temp) {
+    if (sensor != 0) return NVML_ERROR_INVALID_ARGUMENT;  /* NVML_TEMPERATURE_GPU is the only sensor */
+    return gpu_uint(d, "temperature", temp);
+}
+
+nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, unsigned int sensorType, unsigned int *temp) {
+    DEVICE_CALL("nvmlDeviceGetTemperature", device, temperature(d, sensorType, temp));
+}
+
+nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *power) {
+    DEVICE_CALL("nvmlDeviceGetPowerUsage", device, gpu_uint(d, "powerUsage", power));
+}
+
+nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *limit) {
+    DEVICE_CALL("nvmlDeviceGetEnforcedPowerLimit", device, gpu_uint(d, "powerLimit", limit));
+}
+
+nvmlReturn_t nvmlDeviceGetPowerManagementLimit(nvmlDevice_t device, unsigned int *limit) {
+    DEVICE_CALL("nvmlDeviceGetPowerManagementLimit", device, gpu_uint(d, "powerLimit", limit));
+}
+
+nvmlReturn_t nvmlDeviceGetNumaNodeId(nvmlDevice_t device, unsigned int *node) {
+    DEVICE_CALL("nvmlDeviceGetNumaNodeId", device, gpu_uint(d, "numaNode", node));
+}
+
+typedef struct {
+    unsigned int gpu;
+    unsigned int memory;
+} nvmlUtilization_t;
+
+static int mig_enabled(const fake_dev *g) {
+    const char *mode = str_of(g, "migMode");
+    return mode && strcmp(mode, "enabled") == 0;
+}
+
+static nvmlReturn_t utilization(fake_dev *d, nvmlUtilization_t *u) {
+    if (!u) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *cfg = fj_get(d->json, "utilization");
+    /* NOT_SUPPORTED on MIG-enabled GPUs (nvml-abi.md §8) */
+    if (d->is_mig || mig_enabled(d) || !cfg) return NVML_ERROR_NOT_SUPPORTED;
+    u->gpu = (unsigned) fj_int(fj_get(cfg, "gpu"), 0);
+    u->memory = (unsigned) fj_int(fj_get(cfg, "memory"), 0);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_t *utilization_out) {
+    DEVICE_CALL("nvmlDeviceGetUtilizationRates", device, utilization(d, utilization_out));
+}
+
+/* ---- running compute processes: v3/v2 use the 24-byte nvmlProcessInfo_t, v1 a 16-byte one ---- */
+
+typedef struct {
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlProcessInfo_t;
+
+typedef struct {
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+} nvmlProcessInfo_v1_t;
+
+_Static_assert(sizeof(nvmlProcessInfo_t) == 24, "nvmlProcessInfo_t is 24 bytes");
+_Static_assert(sizeof(nvmlProcessInfo_v1_t) == 16, "nvmlProcessInfo_v1_t is 16 bytes");
+
+static int process_visible(const fake_dev *d, const fj_value *p) {
+    if (!d->is_mig) return 1;
+    return fj_int(fj_get(p, "gpuInstanceId"), -1) == fj_int(fj_get(d->json, "gpuInstanceId"), -2)
+           && fj_int(fj_get(p, "computeInstanceId"), -1) == fj_int(fj_get(d->json, "computeInstanceId"), -2);
+}
+
+static nvmlReturn_t processes(fake_dev *d, unsigned *count, void *infos, int v1) {
+    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *list = fj_get(gpu_of(d)->json, "processes");
+    unsigned n = 0;
+    for (size_t i = 0; i < fj_len(list); i++) n += (unsigned) process_visible(d, fj_at(list, i));
+    if (*count < n) {
+        *count = n;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    if (n > 0 && !infos) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned k = 0;
+    for (size_t i = 0; i < fj_len(list); i++) {
+        const fj_value *p = fj_at(list, i);
+        if (!process_visible(d, p)) continue;
+        unsigned pid = (unsigned) fj_int(fj_get(p, "pid"), 0);
+        unsigned long long used = (unsigned long long) fj_int(fj_get(p, "usedGpuMemory"), -1);
+        if (v1) {
+            nvmlProcessInfo_v1_t *out = (nvmlProcessInfo_v1_t *) infos + k;
+            memset(out, 0, sizeof *out);
+            out->pid = pid;
+            out->usedGpuMemory = used;
+        } else {
+            nvmlProcessInfo_t *out = (nvmlProcessInfo_t *) infos + k;
+            memset(out, 0, sizeof *out);
+            out->pid = pid;
+            out->usedGpuMemory = used;
+            out->gpuInstanceId = (unsigned) fj_int(fj_get(p, "gpuInstanceId"), 0xFFFFFFFFll);
+            out->computeInstanceId = (unsigned) fj_int(fj_get(p, "computeInstanceId"), 0xFFFFFFFFll);
+        }
+        k++;
+    }
+    *count = n;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount, nvmlProcessInfo_t *infos) {
+    DEVICE_CALL("nvmlDeviceGetComputeRunningProcesses_v3", device, processes(d, infoCount, infos, 0));
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t device, unsigned int *infoCount, nvmlProcessInfo_t *infos) {
+    DEVICE_CALL("nvmlDeviceGetComputeRunningProcesses_v2", device, processes(d, infoCount, infos, 0));
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int *infoCount, nvmlProcessInfo_v1_t *infos) {
+    DEVICE_CALL("nvmlDeviceGetComputeRunningProcesses", device, processes(d, infoCount, infos, 1));
+}
+
+/* ---- MIG ---- */
+
+static nvmlReturn_t mig_mode(fake_dev *d, unsigned *current, unsigned *pending) {
+    if (!current || !pending) return NVML_ERROR_INVALID_ARGUMENT;
+    if (d->is_mig) return NVML_ERROR_NOT_SUPPORTED;
+    const char *mode = str_of(d, "migMode");
+    if (!mode || strcmp(mode, "unsupported") == 0) return NVML_ERROR_NOT_SUPPORTED;
+    const char *next = fj_str(fj_get(d->json, "migModePending"), mode);
+    *current = strcmp(mode, "enabled") == 0;
+    *pending = strcmp(next, "enabled") == 0;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *currentMode, unsigned int *pendingMode) {
+    DEVICE_CALL("nvmlDeviceGetMigMode", device, mig_mode(d, currentMode, pendingMode));
+}
+
+static unsigned max_migs(const fake_dev *g) {
+    if (!mig_enabled(g)) return 0;
+    long long max = fj_int(fj_get(g->json, "maxMigDeviceCount"), 7);
+    return max < (long long) g->mig_count ? (unsigned) g->mig_count : (unsigned) max;
+}
+
+static nvmlReturn_t max_mig_count(fake_dev *d, unsigned *count) {
+    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
+    if (d->is_mig) return NVML_ERROR_INVALID_ARGUMENT;
+    *count = max_migs(d);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count) {
+    DEVICE_CALL("nvmlDeviceGetMaxMigDeviceCount", device, max_mig_count(d, count));
+}
+
+static nvmlReturn_t mig_by_index(fake_dev *d, unsigned index, nvmlDevice_t *mig) {
+    if (!mig || d->is_mig) return NVML_ERROR_INVALID_ARGUMENT;
+    const char *mode = str_of(d, "migMode");
+    if (!mode || strcmp(mode, "unsupported") == 0) return NVML_ERROR_NOT_SUPPORTED;
+    if (!mig_enabled(d)) return NVML_ERROR_INVALID_ARGUMENT;
+    if (index >= d->mig_count) return NVML_ERROR_NOT_FOUND;  /* dense: one past the end is NOT_FOUND */
+    return hand_out(&d->migs[index], "nvmlDeviceGetMigDeviceHandleByIndex", mig);
+}
+
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int index, nvmlDevice_t *migDevice) {
+    DEVICE_CALL("nvmlDeviceGetMigDeviceHandleByIndex", device, mig_by_index(d, index, migDevice));
+}
+
+static nvmlReturn_t is_mig_handle(fake_dev *d, unsigned *is_mig) {
+    if (!is_mig) return NVML_ERROR_INVALID_ARGUMENT;
+    *is_mig = (unsigned) d->is_mig;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceIsMigDeviceHandle(nvmlDevice_t device, unsigned int *isMigDevice) {
+    DEVICE_CALL("nvmlDeviceIsMigDeviceHandle", device, is_mig_handle(d, isMigDevice));
+}
+
+static nvmlReturn_t mig_uint(fake_dev *d, const char *key, unsigned *out) {
+    if (!out || !d->is_mig) return NVML_ERROR_INVALID_ARGUMENT;
+    return put_uint(fj_get(d->json, key), out);
+}
+
+nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t device, unsigned int *id) {
+    DEVICE_CALL("nvmlDeviceGetGpuInstanceId", device, mig_uint(d, "gpuInstanceId", id));
+}
+
+nvmlReturn_t nvmlDeviceGetComputeInstanceId(nvmlDevice_t device, unsigned int *id) {
+    DEVICE_CALL("nvmlDeviceGetComputeInstanceId", device, mig_uint(d, "computeInstanceId", id));
+}
+
+static nvmlReturn_t parent_of(fake_dev *d, nvmlDevice_t *parent) {
+    if (!parent || !d->is_mig) return NVML_ERROR_INVALID_ARGUMENT;
+    *parent = d->parent;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetDeviceHandleFromMigDeviceHandle(nvmlDevice_t migDevice, nvmlDevice_t *device) {
+    DEVICE_CALL("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", migDevice, parent_of(d, device));
 }

@@ -31,6 +31,14 @@ public final class FakeLibraries {
         return existing(nativeDir().resolve("libnrt.so.1"));
     }
 
+    /**
+     * The fake {@code libnrt.so.1} of the first public ABI (2022): it exports only {@code nrt_init},
+     * {@code nrt_close}, {@code nrt_get_total_nc_count} and {@code nrt_get_visible_nc_count}.
+     */
+    public static Path nrtLegacy() {
+        return existing(nativeDir().resolve("legacy").resolve("libnrt.so.1"));
+    }
+
     private static Path existing(Path library) {
         if (!Files.isRegularFile(library)) {
             throw new IllegalStateException(library + " does not exist: build testkit first (./mvnw -pl testkit compile)");

@@ -107,6 +107,11 @@ public final class InventoryJson {
         }
         g.writeEndArray();
         writeNodes(g, "controlDeviceNodes", n.controlNodes());
+        g.writeArrayFieldStart("notes");
+        for (String note : n.notes()) {
+            g.writeString(note);
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 
@@ -229,7 +234,7 @@ public final class InventoryJson {
         }
         return new NvidiaInventory(string(o.get("driverVersion")), string(o.get("nvmlVersion")),
                 string(o.get("cudaDriverVersion")), string(o.get("kernelModuleVersion")), devices,
-                nodes(o.get("controlDeviceNodes")));
+                nodes(o.get("controlDeviceNodes")), strings(o.get("notes"), "nvidia.notes"));
     }
 
     private static NeuronInventory neuron(Object value) throws IOException {

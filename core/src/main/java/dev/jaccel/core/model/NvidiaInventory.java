@@ -10,12 +10,20 @@ import java.util.List;
  * @param cudaDriverVersion   e.g. {@code 13.0}
  * @param kernelModuleVersion from {@code /proc/driver/nvidia/version}
  * @param controlNodes        nvidiactl, nvidia-uvm, nvidia-uvm-tools, nvidia-modeset as present on the host
+ * @param notes               why a device or field is missing (a GPU NVML may not open, a lost GPU)
  */
 public record NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
                               String kernelModuleVersion, List<GpuDevice> devices,
-                              List<DeviceNode> controlNodes) implements VendorInventory {
+                              List<DeviceNode> controlNodes, List<String> notes) implements VendorInventory {
     public NvidiaInventory {
         devices = List.copyOf(devices);
         controlNodes = List.copyOf(controlNodes);
+        notes = List.copyOf(notes);
+    }
+
+    /** An inventory without notes. */
+    public NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
+                           String kernelModuleVersion, List<GpuDevice> devices, List<DeviceNode> controlNodes) {
+        this(driverVersion, nvmlVersion, cudaDriverVersion, kernelModuleVersion, devices, controlNodes, List.of());
     }
 }

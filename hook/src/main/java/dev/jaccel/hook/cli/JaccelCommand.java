@@ -21,6 +21,8 @@ import java.io.PrintWriter;
                 "            4 driver or library unavailable; 1 internal error (a bug: please report it)."},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DevicesCommand.class,
+                CheckCommand.class,
         })
 public final class JaccelCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,121 @@
+package dev.jaccel.neuron;
+
+import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.testkit.HostTree;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NeuronRulesTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}: driver {1}, runtime {2}, on disk {3}")
+    @CsvSource(delimiter = ';', nullValues = "-", value = {
+            // host; driver; runtime; module on disk; outcomes in table order
+            // (inf1-driver inf1-runtime runtime-2.32-driver driver-2.29-runtime trn2-driver stale-module)
+            "inf1; 2.24.7.0; 2.19.5.0; 2.24.7.0; PASS PASS N/A N/A N/A PASS",
+            "inf1; 2.25.0.0; 2.19.5.0; 2.25.0.0; FAIL PASS N/A N/A N/A PASS",
+            "inf1; 2.24.7.0; 2.21.0.0; 2.24.7.0; PASS FAIL N/A N/A N/A PASS",
+            "inf1; 2.24; 2.20.99; -; PASS PASS N/A N/A N/A UNKNOWN",
+            "trn1; 2.26.0.0; 2.32.31.0; 2.26.0.0; N/A N/A FAIL N/A N/A PASS",
+            "trn1; 2.26.9.9; 2.32.0.0; 2.26.9.9; N/A N/A FAIL N/A N/A PASS",
+            "trn1; 2.27.4.0; 2.32.31.0; 2.27.4.0; N/A N/A PASS N/A N/A PASS",
+            "trn1; 2.29.0.0; 2.32.31.0; 2.29.0.0; N/A N/A PASS FAIL N/A PASS",
+            "trn1; 2.29.0.0; 2.33.10.0; 2.29.0.0; N/A N/A PASS PASS N/A PASS",
+            "trn1; 2.28.0.0; 2.31.24.0; 2.30.2.0; N/A N/A N/A N/A N/A FAIL",
+            "trn1; 2.30.2.0; 2.34.10.0; 2.28.0.0; N/A N/A PASS PASS N/A PASS",   // an older module on disk is no stale load
+            "trn2; 2.19.0.0; 2.24.53.0; 2.19.0.0; N/A N/A N/A N/A FAIL PASS",
+            "trn2; 2.20.28.0; 2.24.53.0; 2.20.28.0; N/A N/A N/A N/A PASS PASS",
+            "trn1; 2.29.0.0; -; 2.29.0.0; N/A N/A UNKNOWN UNKNOWN UNKNOWN PASS",
+            "inf1; -; -; -; UNKNOWN UNKNOWN UNKNOWN UNKNOWN UNKNOWN UNKNOWN",
+    })
+    void rulesTable(String host, String driver, String runtime, String onDisk, String outcomes) {
+        NeuronFacts facts = new NeuronFacts(NeuronVersion.parse(driver), NeuronVersion.parse(runtime),
+                onDisk == null ? null : new ModuleOnDisk("/lib/modules/k/updates/dkms/neuron.ko", NeuronVersion.of(onDisk), null),
+                host.equals("inf1"), host.equals("trn2"));
+        assertEquals(outcomes, NeuronRules.evaluate(facts).stream()
+                .map(r -> r.outcome() == NeuronRule.Outcome.NOT_APPLICABLE ? "N/A" : r.outcome().name())
+                .collect(Collectors.joining(" ")));
+    }
+
+    @Test
+    void aFailureNamesTheRuleBothVersionsAndTheCure() {
+        NeuronFacts facts = new NeuronFacts(NeuronVersion.of("2.26.0.0"), NeuronVersion.of("2.32.31.0"), null, false, false);
+        NeuronRule.Result result = NeuronRules.evaluate(facts).get(2);
+        assertEquals("rule runtime-2.32-driver failed: runtime 2.32 or newer needs a driver newer than 2.26; "
+                + "found driver 2.26.0.0, runtime 2.32.31.0. Cure: upgrade aws-neuronx-dkms to 2.27 or newer, "
+                + "or use a runtime (DLC) older than 2.32 (source: aws-neuron-sdk release-notes/components/runtime.rst "
+                + "(runtime 2.32 / SDK 2.30 DLCs are not backward compatible with driver <= 2.26))", result.message());
+        assertEquals("runtime-2.32-driver: not checked, runtime unknown", NeuronRules.evaluate(
+                new NeuronFacts(NeuronVersion.of("2.26"), null, null, false, false)).get(2).message());
+    }
+
+    @Test
+    void theStaleModuleMessageNamesTheFileOnDisk() {
+        NeuronFacts facts = new NeuronFacts(NeuronVersion.of("2.28.0.0"), NeuronVersion.of("2.31.24.0"),
+                new ModuleOnDisk("/lib/modules/6.1/updates/dkms/neuron.ko", NeuronVersion.of("2.30.2.0"), null), false, false);
+        String message = NeuronRules.evaluate(facts).getLast().message();
+        assertTrue(message.startsWith("rule stale-module failed: the loaded driver must not be older than the module "
+                + "installed on disk; found driver 2.28.0.0, runtime 2.31.24.0, module on disk 2.30.2.0 "
+                + "(/lib/modules/6.1/updates/dkms/neuron.ko). Cure: a process still holds the old module"), message);
+    }
+
+    @ParameterizedTest(name = "{0} vs {1}: {2}")
+    @CsvSource({"2.24.7.0, 2.25, -1", "2.24, 2.24.0.0, 0", "2.26.9, 2.26.10, -1", "2.30.2.0-0a1b2c, 2.30.2, 0",
+            "10.0, 9.99, 1", "2.33.10.0, 2.33, 1"})
+    void versionsCompareNumerically(String a, String b, int sign) {
+        assertEquals(sign, Integer.signum(NeuronVersion.of(a).compareTo(NeuronVersion.of(b))));
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "-", value = {"2.24.7.0, 2.24.7.0", "' 2.30.2.0\n', 2.30.2.0", "2.26.x, 2.26", "abc, -", "'', -"})
+    void versionsParseTheLeadingNumbers(String text, String expected) {
+        NeuronVersion v = NeuronVersion.parse(text.replace("\\n", "\n"));
+        assertEquals(expected, v == null ? null : v.toString());
+    }
+
+    @Test
+    void theModuleIsFoundThroughModulesDep() throws Exception {
+        HostTree tree = HostTree.at(dir).file("/proc/sys/kernel/osrelease", "6.1.0-test\n")
+                .file("/lib/modules/6.1.0-test/modules.dep", "kernel/fs/x.ko:\nextra/aws/neuron.ko: kernel/y.ko\n")
+                .file("/lib/modules/6.1.0-test/extra/aws/neuron.ko", "\u007fELF\0\0license=GPL\0version=2.26.5.0\0srcversion=ABC\0");
+        ModuleOnDisk m = ModuleOnDisk.find(HostContext.ofRoot(tree.root()));
+        assertEquals("/lib/modules/6.1.0-test/extra/aws/neuron.ko", m.path());
+        assertEquals(NeuronVersion.of("2.26.5.0"), m.version());
+        assertNull(m.note());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', nullValues = "-", value = {
+            "updates/dkms/neuron.ko; '\0srcversion=1.2\0version=2.24.7.0\0'; 2.24.7.0; -",
+            "extra/neuron.ko; '\0version=2.30.2.0\0'; 2.30.2.0; -",
+            "updates/dkms/neuron.ko; '\0license=GPL\0'; -; /lib/modules/k/updates/dkms/neuron.ko has no version= in its modinfo",
+            "updates/dkms/neuron.ko.xz; 'xz'; -; /lib/modules/k/updates/dkms/neuron.ko.xz is compressed: its version was not read",
+    })
+    void withoutModulesDepTheDkmsFoldersAreSearched(String file, String content, String version, String note) {
+        HostTree tree = HostTree.at(dir).file("/proc/sys/kernel/osrelease", "k\n")
+                .file("/lib/modules/k/" + file, content);
+        ModuleOnDisk m = ModuleOnDisk.find(HostContext.ofRoot(tree.root()));
+        assertEquals("/lib/modules/k/" + file, m.path());
+        assertEquals(version, m.version() == null ? null : m.version().toString());
+        assertEquals(note, m.note());
+    }
+
+    @Test
+    void noKernelReleaseOrNoModuleIsNoModule() throws Exception {
+        assertNull(ModuleOnDisk.find(HostContext.ofRoot(dir)));
+        Files.createDirectories(dir.resolve("proc/sys/kernel"));
+        Files.writeString(dir.resolve("proc/sys/kernel/osrelease"), "k\n");
+        assertNull(ModuleOnDisk.find(HostContext.ofRoot(dir)));
+    }
+}

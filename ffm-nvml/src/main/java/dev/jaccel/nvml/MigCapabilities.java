@@ -1,0 +1,75 @@
+package dev.jaccel.nvml;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The MIG capability minors (nvml-abi.md §5.4, as nvidia-ctk {@code internal/nvcaps}, the device
+ * plugin and libnvidia-container use them): {@code /proc/driver/nvidia-caps/mig-minors} maps
+ * {@code gpu<minor>/gi<G>/access} and {@code gpu<minor>/gi<G>/ci<C>/access} to the minor of
+ * {@code /dev/nvidia-caps/nvidia-cap<M>}. {@code <minor>} is the parent GPU's device minor, not its
+ * index. Where the table is absent, the capability file
+ * {@code /proc/driver/nvidia/capabilities/<cap>} gives {@code DeviceFileMinor}.
+ */
+public final class MigCapabilities {
+    private final Path hostRoot;
+    private final Map<String, Integer> minors;
+
+    private MigCapabilities(Path hostRoot, Map<String, Integer> minors) {
+        this.hostRoot = hostRoot;
+        this.minors = minors;
+    }
+
+    /** {@code <cap> <minor>} lines. */
+    public static Map<String, Integer> parseMigMinors(String text) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2) {
+                try {
+                    out.put(parts[0], Integer.parseInt(parts[1]));
+                } catch (NumberFormatException e) {
+                    // not a table line
+                }
+            }
+        }
+        return out;
+    }
+
+    public static MigCapabilities read(Path hostRoot) throws IOException {
+        Optional<String> table = NvidiaProcFacts.readIfPresent(hostRoot.resolve("proc/driver/nvidia-caps/mig-minors"));
+        return new MigCapabilities(hostRoot, table.map(MigCapabilities::parseMigMinors).orElse(Map.of()));
+    }
+
+    public static String gpuInstanceCap(int gpuMinor, int gi) {
+        return "gpu" + gpuMinor + "/gi" + gi + "/access";
+    }
+
+    public static String computeInstanceCap(int gpuMinor, int gi, int ci) {
+        return "gpu" + gpuMinor + "/gi" + gi + "/ci" + ci + "/access";
+    }
+
+    /** The minor of {@code /dev/nvidia-caps/nvidia-cap<M>} for a capability such as {@code gpu3/gi1/access}. */
+    public OptionalInt minor(String cap) throws IOException {
+        Integer m = minors.get(cap);
+        if (m != null) {
+            return OptionalInt.of(m);
+        }
+        String file = cap.replaceFirst("^gpu(\\d+)/", "gpu$1/mig/");
+        Optional<String> text = NvidiaProcFacts.readIfPresent(
+                hostRoot.resolve("proc/driver/nvidia/capabilities").resolve(file));
+        if (text.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        String v = NvidiaProcFacts.parseKeyValues(text.get()).get("DeviceFileMinor");
+        try {
+            return v == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.jaccel.nvml;
+
+/**
+ * MIG mode: a change stays {@code pending} until the GPU is reset. MIG is in effect only when
+ * {@code current} is true (nvml-abi.md §10.9).
+ */
+public record MigMode(boolean current, boolean pending) {
+}

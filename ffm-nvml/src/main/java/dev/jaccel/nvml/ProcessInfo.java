@@ -1,0 +1,12 @@
+package dev.jaccel.nvml;
+
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * A process with a compute context on a device ({@code nvmlProcessInfo_t}). Memory is empty when
+ * the driver reports {@code NVML_VALUE_NOT_AVAILABLE}; instance ids are empty without MIG.
+ */
+public record ProcessInfo(int pid, OptionalLong usedGpuMemory, OptionalInt gpuInstanceId,
+                          OptionalInt computeInstanceId) {
+}

@@ -1,0 +1,60 @@
+#!/bin/sh
+# The main job: builds jaccel, then shows what it sees and what it would inject into containers.
+# On a host with an NVIDIA GPU or a Neuron device it runs against the real drivers; elsewhere it
+# runs against a SIMULATED host (fake libnvidia-ml.so.1 / libnrt.so.1 with the real ABI, and a fake
+# /proc, /sys, /dev tree) and says so on every section.
+set -eu
+cd "$(dirname "$0")/.."
+JAVA_HOME=$(scripts/java-home.sh)
+export JAVA_HOME
+echo "== building (./mvnw package, tests skipped: scripts/test.sh runs them)"
+./mvnw -B -q -ntp package -DskipTests
+
+section() {
+  printf '\n== %s%s\n' "$label" "$1"
+  shift
+  echo "\$ jaccel $*"
+  bin/jaccel "$@" || echo "(exit $?)"
+}
+
+real=no
+if [ -e /dev/nvidiactl ] || ls /dev/neuron[0-9]* >/dev/null 2>&1; then
+  real=yes
+fi
+
+if [ $real = yes ]; then
+  label="REAL HOST: "
+  section "devices" devices
+  section "versions and compatibility" check
+  section "what NVIDIA_VISIBLE_DEVICES=all would inject" plan --env NVIDIA_VISIBLE_DEVICES=all
+  exit 0
+fi
+
+sim=build/simulated-host
+rm -rf "$sim"
+mkdir -p "$sim"
+echo
+echo "################################################################################"
+echo "# SIMULATED HOST: no GPU or Neuron device on this machine. jaccel below talks, #"
+echo "# through FFM, to testkit's fake libnvidia-ml.so.1 / libnrt.so.1 (real ABI)    #"
+echo "# and reads a fake /proc, /sys, /dev tree under $sim.          #"
+echo "################################################################################"
+
+# An 8 x H100 host, two GPUs in MIG mode.
+eval "$(scripts/simulated-host.sh "$sim/gpu" h100x8-mig | sed 's/^/export /; s/^export export /export /')"
+label="SIMULATED 8xH100 (MIG): "
+section "devices" devices
+section "versions and compatibility" check
+section "a CUDA 12.8 container asking for GPU 0 and MIG 1:0" plan \
+  --env NVIDIA_VISIBLE_DEVICES=0,1:0 --env NVIDIA_DRIVER_CAPABILITIES=compute,utility \
+  --env "NVIDIA_REQUIRE_CUDA=cuda>=12.8 brand=tesla,driver>=535,driver<536"
+section "a container needing a newer CUDA than the driver's (exit 3 expected)" plan \
+  --env NVIDIA_VISIBLE_DEVICES=all --env "NVIDIA_REQUIRE_CUDA=cuda>=13.1"
+unset FAKE_NVML_CONFIG JACCEL_NVML_LIBRARY
+
+# A trn1.32xlarge: 16 Trainium devices, 2 NeuronCores each.
+eval "$(scripts/simulated-host.sh "$sim/trn1" trn1-32xl | sed 's/^/export /; s/^export export /export /')"
+label="SIMULATED trn1.32xlarge: "
+section "devices" devices
+section "versions and compatibility" check
+section "a container asking for NeuronCores 4-7" plan --env NEURON_RT_VISIBLE_CORES=4-7

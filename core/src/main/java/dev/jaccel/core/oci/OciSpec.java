@@ -130,10 +130,8 @@ public final class OciSpec {
             for (JsonValue v : a.items()) {
                 String kv = ((JsonValue.Str) v).value();
                 int eq = kv.indexOf('=');
-                if (eq > 0) {
+                if (eq > 0) { // an entry without '=' is skipped, as ContainerRequest.fromSpec does
                     env.put(kv.substring(0, eq), kv.substring(eq + 1));
-                } else if (eq < 0 && !kv.isEmpty()) {
-                    env.put(kv, "");
                 }
             }
         }

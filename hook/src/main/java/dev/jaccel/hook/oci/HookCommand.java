@@ -75,11 +75,15 @@ public final class HookCommand {
             }
             return 0;
         } catch (JaccelException e) {
-            err.println("jaccel hook " + stage + ": " + e.getMessage());
+            err.println("jaccel hook " + stage + ": " + oneLine(e.getMessage()));
             return e.exitCode().code();
         } catch (IOException e) {
             err.println("jaccel hook " + stage + ": " + oneLine(e.getMessage()));
             return 2;
+        } catch (RuntimeException e) {
+            // a bug, not a user error: still one line, so the runtime's log stays readable
+            err.println("jaccel hook " + stage + ": internal error: " + oneLine(String.valueOf(e)));
+            return 1;
         }
     }
 

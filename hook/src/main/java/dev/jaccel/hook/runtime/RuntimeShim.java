@@ -56,6 +56,9 @@ public final class RuntimeShim {
         } catch (IOException e) {
             err.println("jaccel runtime: " + e.getMessage());
             return ExitCode.DRIVER_UNAVAILABLE.code();
+        } catch (RuntimeException e) {
+            err.println("jaccel runtime: internal error: " + e);
+            return 1;
         }
     }
 

@@ -27,6 +27,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * linux/stat.h, sys/mount.h, asm-generic/fcntl.h, asm-generic/unistd.h for aarch64 and
  * arch/x86/entry/syscalls/syscall_64.tbl; openat2 and close_range have the same number on both).
  */
+@SuppressWarnings("restricted")   // FFM downcalls are this class's purpose; the JVM runs with --enable-native-access
 public final class Libc {
     public static final int AT_FDCWD = -100;
     public static final int O_RDONLY = 0;

@@ -55,13 +55,19 @@ public final class HookActions {
             if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
                 throw JaccelException.badInput("driver file " + source + " is missing or not a regular file");
             }
+            // mount onto the very inode that was checked (through its fd), not onto a path the
+            // image could swap; then remount the new mount (a fresh fd names it) with the options
             int target = root.mountTarget(m.containerPath());
             try {
-                String at = "/proc/self/fd/" + target;
-                Libc.mount(m.hostPath(), at, null, Libc.MS_BIND);
-                Libc.mount(null, at, null, Libc.MS_REMOUNT | Libc.MS_BIND | flags(m.options()));
+                Libc.mount(m.hostPath(), "/proc/self/fd/" + target, null, Libc.MS_BIND);
             } finally {
                 Libc.close(target);
+            }
+            int mounted = root.openPath(m.containerPath());
+            try {
+                Libc.mount(null, "/proc/self/fd/" + mounted, null, Libc.MS_REMOUNT | Libc.MS_BIND | flags(m.options()));
+            } finally {
+                Libc.close(mounted);
             }
         }
     }

@@ -83,6 +83,16 @@ public final class ContainerRoot implements AutoCloseable {
     }
 
     /**
+     * Opens what is at {@code containerPath} now (O_PATH, final symlink not followed): after a
+     * bind mount, the fd from {@link #mountTarget} still names the file under the new mount, so the
+     * read-only remount needs a fresh one that names the mount.
+     */
+    public int openPath(String containerPath) throws PosixException {
+        List<String> parts = components(containerPath);
+        return Libc.openat2(fd, String.join("/", parts), Libc.O_PATH | Libc.O_NOFOLLOW, 0, IN_ROOT);
+    }
+
+    /**
      * Creates the symlink {@code containerPath -> target} unless a symlink with that target is
      * already there; anything else at that path is left alone and reported as false.
      */

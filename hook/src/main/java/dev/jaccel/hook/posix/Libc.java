@@ -238,9 +238,11 @@ public final class Libc {
     public static void mount(String source, String target, String fstype, long flags) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) Mounts.MOUNT.invokeExact(state, source == null ? MemorySegment.NULL : arena.allocateFrom(source),
-                    arena.allocateFrom(target), fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype),
-                    flags, MemorySegment.NULL);
+            // locals: a conditional expression passed to invokeExact would be typed Object
+            MemorySegment src = source == null ? MemorySegment.NULL : arena.allocateFrom(source);
+            MemorySegment type = fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype);
+            int rc = (int) Mounts.MOUNT.invokeExact(state, src, arena.allocateFrom(target), type, flags,
+                    MemorySegment.NULL);
             check(rc, state, "mount", (source == null ? "" : source + " on ") + target);
         } catch (PosixException e) {
             throw e;

@@ -136,8 +136,8 @@ public final class NvmlDevice {
     }
 
     /**
-     * The MIG devices of this GPU in index order. Indices may be sparse (go-nvlib tolerates that),
-     * so a NOT_FOUND index is skipped rather than ending the walk.
+     * The MIG devices of this GPU in index order. Indices may be sparse, so like go-nvlib a
+     * NOT_FOUND or INVALID_ARGUMENT index is skipped rather than ending the walk.
      */
     public List<NvmlDevice> migDevices() throws NvmlException {
         if (mig || !migMode().map(MigMode::current).orElse(false)) {
@@ -150,7 +150,7 @@ public final class NvmlDevice {
             try {
                 out.add(new NvmlDevice(session, session.call(() -> lib().migHandleByIndex(handle, index)), true));
             } catch (NvmlException e) {
-                if (!e.is(NvmlReturn.NOT_FOUND)) {
+                if (!(e.is(NvmlReturn.NOT_FOUND) || e.is(NvmlReturn.INVALID_ARGUMENT))) {
                     throw e;
                 }
             }

@@ -41,6 +41,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Layouts and offsets: gcc {@code offsetof} on the NVML 13.3.29 header (nvml-abi.md §4.2).
  */
+@SuppressWarnings("restricted") // the one class that links NVML: native access is its job
 public final class NvmlLibrary {
     /** The name every NVML consumer loads; never the unversioned development link {@code libnvidia-ml.so}. */
     public static final String SONAME = "libnvidia-ml.so.1";
@@ -54,7 +55,6 @@ public final class NvmlLibrary {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle I_ = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle I_I = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle I_P = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle I_PI = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle I_IP = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -118,7 +118,6 @@ public final class NvmlLibrary {
     /** Every function this binding calls: its names, newest first. */
     enum Fn {
         INIT("nvmlInit_v2", "nvmlInit"),
-        INIT_WITH_FLAGS("nvmlInitWithFlags"),
         SHUTDOWN("nvmlShutdown"),
         ERROR_STRING("nvmlErrorString"),
         DRIVER_VERSION("nvmlSystemGetDriverVersion"),
@@ -320,17 +319,6 @@ public final class NvmlLibrary {
         int rc;
         try {
             rc = (int) I_.invokeExact(s.address());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        check(rc, s);
-    }
-
-    void initWithFlags(int flags) throws NvmlException {
-        Symbol s = symbol(Fn.INIT_WITH_FLAGS);
-        int rc;
-        try {
-            rc = (int) I_I.invokeExact(s.address(), flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of the NVML 13.3.29 header (nvml-abi.md §4.2), and the codes match testkit.md. A symbol that
  * goes missing or a field that moves fails here.
  */
+@SuppressWarnings("restricted") // raw FFM on the fake is the point of this test
 class FakeNvmlAbiTest {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup NVML = SymbolLookup.libraryLookup(FakeLibraries.nvml(), Arena.global());

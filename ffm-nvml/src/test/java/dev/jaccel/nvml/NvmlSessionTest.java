@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The typed API over the fake: every bound function, its values, and its error paths. */
+@SuppressWarnings("restricted") // raw FFM on the fake is the point of this test
 class NvmlSessionTest {
 
     @BeforeEach
@@ -138,6 +139,19 @@ class NvmlSessionTest {
             assertEquals(Optional.of(migs.get(1)), s.deviceByUuid("MIG-aaaaaaaa-0000-5000-8000-000000000002"));
             NvmlException e = assertThrows(NvmlException.class, gpu::gpuInstanceId);
             assertEquals(NvmlReturn.INVALID_ARGUMENT, e.returnCode());
+        }
+    }
+
+    @Test
+    void sparseMigIndicesAreSkippedNotTheEndOfTheWalk() throws Exception {
+        FakeNvml.configure(FakeNvml.FOUR_GPUS.replace(
+                "\"gpuInstanceId\": 1, \"computeInstanceId\": 0, \"memoryTotal\": 20937965568, \"memoryUsed\": 4096}",
+                "\"gpuInstanceId\": 1, \"computeInstanceId\": 0, \"memoryTotal\": 20937965568, \"memoryUsed\": 4096,"
+                        + " \"errors\": {\"nvmlDeviceGetMigDeviceHandleByIndex\": \"NOT_FOUND\"}}"));
+        try (NvmlSession s = FakeNvml.library().openSession()) {
+            List<NvmlDevice> migs = s.device(1).migDevices();
+            assertEquals(List.of("MIG-aaaaaaaa-0000-5000-8000-000000000002"), List.of(migs.getFirst().uuid()));
+            assertEquals(1, migs.size());
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code jaccel devices}: the accelerators of this host, for people or as the DESIGN.md JSON document. */
-@Command(name = "devices",
+@Command(name = "devices", mixinStandardHelpOptions = true,
         description = {"Lists the NVIDIA GPUs (with MIG devices) and AWS Neuron devices of the host,",
                 "with driver versions and the device nodes a container needs."},
         footer = {"",

@@ -23,6 +23,7 @@ import java.io.PrintWriter;
                 CommandLine.HelpCommand.class,
                 DevicesCommand.class,
                 CheckCommand.class,
+                PlanCommand.class,
         })
 public final class JaccelCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,104 @@
+package dev.jaccel.core.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.jaccel.core.edits.ContainerEdits;
+import dev.jaccel.core.edits.DeviceNodeEdit;
+import dev.jaccel.core.edits.HookEdit;
+import dev.jaccel.core.edits.MountEdit;
+import dev.jaccel.core.edits.Plan;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.util.List;
+
+/**
+ * The {@code jaccel plan} document (DESIGN.md, "Contracts"): {@code {"selected": [...],
+ * "containerEdits": {...}}}, where {@code containerEdits} has CDI's field names and, like CDI's
+ * own encoding, leaves out empty lists. Warnings are not part of it (they go to stderr).
+ */
+public final class PlanJson {
+    private PlanJson() {
+    }
+
+    public static String toJson(Plan plan, boolean pretty) {
+        StringWriter w = new StringWriter();
+        try {
+            write(plan, w, pretty);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a StringWriter failed", e);
+        }
+        return w.toString();
+    }
+
+    public static void write(Plan plan, Writer out, boolean pretty) throws IOException {
+        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(out)) {
+            if (pretty) {
+                g.useDefaultPrettyPrinter();
+            }
+            g.writeStartObject();
+            g.writeArrayFieldStart("selected");
+            for (String id : plan.selected()) {
+                g.writeString(id);
+            }
+            g.writeEndArray();
+            g.writeFieldName("containerEdits");
+            writeEdits(plan.edits(), g);
+            g.writeEndObject();
+            g.flush();
+        }
+    }
+
+    /** A CDI {@code containerEdits} object; reusable for CDI spec generation. */
+    public static void writeEdits(ContainerEdits edits, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        if (!edits.env().isEmpty()) {
+            writeStrings(g, "env", edits.env());
+        }
+        if (!edits.deviceNodes().isEmpty()) {
+            g.writeArrayFieldStart("deviceNodes");
+            for (DeviceNodeEdit n : edits.deviceNodes()) {
+                g.writeStartObject();
+                g.writeStringField("path", n.path());
+                g.writeStringField("hostPath", n.hostPath());
+                g.writeStringField("type", n.type());
+                g.writeNumberField("major", n.major());
+                g.writeNumberField("minor", n.minor());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (!edits.mounts().isEmpty()) {
+            g.writeArrayFieldStart("mounts");
+            for (MountEdit m : edits.mounts()) {
+                g.writeStartObject();
+                g.writeStringField("hostPath", m.hostPath());
+                g.writeStringField("containerPath", m.containerPath());
+                writeStrings(g, "options", m.options());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (!edits.hooks().isEmpty()) {
+            g.writeArrayFieldStart("hooks");
+            for (HookEdit h : edits.hooks()) {
+                g.writeStartObject();
+                g.writeStringField("hookName", h.hookName());
+                g.writeStringField("path", h.path());
+                writeStrings(g, "args", h.args());
+                writeStrings(g, "env", h.env());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+}

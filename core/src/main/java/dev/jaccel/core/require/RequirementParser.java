@@ -1,0 +1,77 @@
+package dev.jaccel.core.require;
+
+import dev.jaccel.core.JaccelException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Parses the requirement DSL of libnvidia-container ({@code src/cli/dsl.c}; reference §2.2):
+ * space = OR, comma = AND, a factor is {@code <cuda|driver|arch|brand><op><value>} with op one of
+ * {@code = != < <= > >=}. Versions must be digits and dots. Unlike lnc, which only notices junk in
+ * the term it happens to evaluate, every term is checked up front: a typo never hides behind a
+ * term that happens to pass.
+ */
+public final class RequirementParser {
+    private RequirementParser() {
+    }
+
+    /**
+     * @return the requirement, or empty for a blank value (nothing required)
+     * @throws JaccelException exit 2: {@code invalid expression} naming the variable and the factor
+     */
+    public static Optional<Requirement> parse(String source, String text) {
+        List<List<Factor>> terms = new ArrayList<>();
+        List<String> termTexts = new ArrayList<>();
+        for (String term : text.trim().split("[ \t]+")) {
+            if (term.isEmpty()) {
+                continue;
+            }
+            List<Factor> factors = new ArrayList<>();
+            for (String factor : term.split(",", -1)) {
+                factors.add(factor(source, text, factor));
+            }
+            terms.add(factors);
+            termTexts.add(term);
+        }
+        return terms.isEmpty() ? Optional.empty() : Optional.of(new Requirement(source, text, terms, termTexts));
+    }
+
+    private static Factor factor(String source, String text, String factor) {
+        int opStart = 0;
+        while (opStart < factor.length() && Character.isLetter(factor.charAt(opStart))) {
+            opStart++;
+        }
+        String name = factor.substring(0, opStart);
+        Property property = Property.of(name).orElseThrow(() -> invalid(source, text, factor,
+                name.isEmpty() ? "no property (expected cuda, driver, arch or brand)"
+                        : "unknown property '" + name + "' (expected cuda, driver, arch or brand)"));
+        Operator operator = null;
+        for (Operator op : Operator.values()) {
+            if (factor.startsWith(op.symbol(), opStart)) {
+                operator = op;
+                break;
+            }
+        }
+        if (operator == null) {
+            throw invalid(source, text, factor, "no operator (expected one of = != < <= > >=)");
+        }
+        String value = factor.substring(opStart + operator.symbol().length());
+        if (value.isEmpty()) {
+            throw invalid(source, text, factor, "no value");
+        }
+        if ("=<>!".indexOf(value.charAt(0)) >= 0) {
+            throw invalid(source, text, factor, "unknown operator (expected one of = != < <= > >=)");
+        }
+        if (property.isVersion() && NumericVersion.parse(value).isEmpty()) {
+            throw invalid(source, text, factor, "'" + value + "' is not a version (digits and dots only)");
+        }
+        return new Factor(property, operator, value);
+    }
+
+    private static JaccelException invalid(String source, String text, String factor, String why) {
+        return JaccelException.badInput("invalid expression in " + source + "='" + text + "': '" + factor
+                + "': " + why);
+    }
+}

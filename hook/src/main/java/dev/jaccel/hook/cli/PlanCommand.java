@@ -1,0 +1,136 @@
+package dev.jaccel.hook.cli;
+
+import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.edits.Plan;
+import dev.jaccel.core.json.InventoryJson;
+import dev.jaccel.core.json.JsonTree;
+import dev.jaccel.core.json.PlanJson;
+import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.plan.ContainerRequest;
+import dev.jaccel.core.plan.DefaultPlanner;
+import dev.jaccel.core.plan.PlanConfig;
+import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.core.spi.Inventories;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jaccel plan}: the dry run of the container path (DESIGN.md, "Contracts"). It resolves a
+ * container's selectors, capabilities and requirements against this host and prints the devices
+ * it would inject and the CDI-shaped edits; warnings go to stderr, refusals exit 3.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Shows what a container with the given environment would get on this host:",
+                "{\"selected\": [ids], \"containerEdits\": {env, deviceNodes, mounts, hooks}}."},
+        footer = {"", "Examples:",
+                "  jaccel plan --env NVIDIA_VISIBLE_DEVICES=1:0 --env NVIDIA_REQUIRE_CUDA=cuda>=12.4",
+                "  jaccel plan --env AWS_NEURON_VISIBLE_DEVICES=0-1 --inventory snapshot.json",
+                "  jaccel plan --spec bundle/config.json"})
+public final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    HostOptions hostOptions;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE",
+            description = "A variable of the container's environment (repeatable; overrides --spec's).")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings as a JSON object with NVIDIA's key names, e.g. "
+                    + "{\"accept-nvidia-visible-devices-as-volume-mounts\": true}.")
+    Path config;
+
+    @Option(names = "--inventory", paramLabel = "FILE",
+            description = "Read the host's devices from a snapshot (the 'jaccel devices --json' document) "
+                    + "instead of discovering them.")
+    Path inventory;
+
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "Take the request from an OCI runtime spec (config.json): env, annotations, "
+                    + "/dev/null device mounts, CAP_SYS_ADMIN.")
+    Path ociSpec;
+
+    @Option(names = "--privileged", description = "Plan for a container with CAP_SYS_ADMIN in its bounding set.")
+    boolean privileged;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PlanConfig settings = config == null ? PlanConfig.DEFAULTS
+                : PlanConfig.fromJson(readJson(config, "--config"), "--config " + config);
+        ContainerRequest request = request();
+        HostContext host = hostOptions.resolve(System.getenv());
+        Inventory devices = inventory != null ? readInventory(inventory)
+                : DefaultPlanner.mayRequestDevices(request, settings) ? Inventories.discover(host)
+                : Inventory.empty();
+        Plan plan = new DefaultPlanner(settings).plan(request, devices, host);
+        PrintWriter err = spec.commandLine().getErr();
+        plan.warnings().forEach(w -> err.println("jaccel: warning: " + w));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(PlanJson.toJson(plan, true));
+        out.flush();
+        return 0;
+    }
+
+    private ContainerRequest request() {
+        Map<String, String> vars = new LinkedHashMap<>();
+        Map<String, String> annotations = Map.of();
+        List<String> mounts = List.of();
+        boolean sysAdmin = privileged;
+        if (ociSpec != null) {
+            if (!(readJson(ociSpec, "--spec") instanceof Map<?, ?> tree)) {
+                throw JaccelException.badInput("--spec " + ociSpec + ": expected a JSON object (an OCI config.json)");
+            }
+            @SuppressWarnings("unchecked")
+            ContainerRequest fromSpec = ContainerRequest.fromSpec((Map<String, Object>) tree);
+            vars.putAll(fromSpec.env());
+            annotations = fromSpec.annotations();
+            mounts = fromSpec.mountDestinations();
+            sysAdmin |= fromSpec.privileged();
+        }
+        for (String kv : env) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw JaccelException.badInput("--env '" + kv + "': expected KEY=VALUE, e.g. --env NVIDIA_VISIBLE_DEVICES=0");
+            }
+            vars.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return new ContainerRequest(vars, annotations, mounts, sysAdmin);
+    }
+
+    private static Object readJson(Path file, String option) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return JsonTree.read(in);
+        } catch (NoSuchFileException e) {
+            throw JaccelException.badInput(option + " " + file + ": no such file");
+        } catch (IOException e) {
+            throw JaccelException.badInput(option + " " + file + ": not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static Inventory readInventory(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return InventoryJson.read(in);
+        } catch (NoSuchFileException e) {
+            throw JaccelException.badInput("--inventory " + file + ": no such file");
+        } catch (IOException e) {
+            throw JaccelException.badInput("--inventory " + file + ": not an inventory snapshot: " + e.getMessage());
+        }
+    }
+}

@@ -1,10 +1,9 @@
 package dev.jaccel.hook;
 
-import dev.jaccel.core.ExitCode;
-import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerRequest;
+import dev.jaccel.core.plan.DefaultPlanner;
 import dev.jaccel.core.plan.Planner;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
@@ -25,12 +24,9 @@ public final class ContainerPlanning {
         return planner().plan(request, inventory, host);
     }
 
+    /** The planner's own conservative test: false only when nothing could name a device. */
     static boolean mayRequestDevices(ContainerRequest request) {
-        // conservative until DefaultPlanner.mayRequestDevices is on main: any selector variable,
-        // CDI annotation or device mount counts
-        return request.env().keySet().stream().anyMatch(k -> k.equals("NVIDIA_VISIBLE_DEVICES")
-                || k.equals("CUDA_VERSION") || k.equals("AWS_NEURON_VISIBLE_DEVICES") || k.equals("NEURON_RT_VISIBLE_CORES"))
-                || !request.annotations().isEmpty() || !request.mountDestinations().isEmpty();
+        return DefaultPlanner.mayRequestDevices(request);
     }
 
     static Inventory inventory(HostContext host) {
@@ -38,6 +34,6 @@ public final class ContainerPlanning {
     }
 
     static Planner planner() {
-        throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, "no planner in this build");
+        return new DefaultPlanner();
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Bundle {
     static final List<String> APPLETS = List.of("sh", "ls", "cat", "env", "stat", "test", "echo", "head", "readlink",
-            "grep", "sort", "true");
+            "grep", "sort", "true", "tr");
 
     final Path dir;
     final Path rootfs;
@@ -50,6 +50,18 @@ final class Bundle {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Another bundle with a copy of this one's config.json, running on this bundle's (read-only) rootfs. */
+    Bundle sharingRootfs(Path otherDir) {
+        try {
+            Files.createDirectories(otherDir);
+            Bundle b = new Bundle(otherDir, JsonDocument.parse(spec.toBytes()));
+            b.spec().object("root").put("path", rootfs.toString()).put("readonly", true);
+            return b.write();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

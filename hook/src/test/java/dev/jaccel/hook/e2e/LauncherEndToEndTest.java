@@ -60,6 +60,53 @@ class LauncherEndToEndTest {
         assertTrue(seen.contains("JACCEL_JAVA_HOME="), "the rest of the environment is passed on");
     }
 
+    /**
+     * The launcher's no-JVM answer is conservative: whenever the planner's own test says a spec may
+     * ask for a device, the JVM is started (a stand-in java records that it ran).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "nothing | - | false",
+            "unrelated env | \"HOME=/root\" | false",
+            "Go-escaped HTML characters | \"GREETING=\\u003cb\\u003e \\u0026\" | false",
+            "NVIDIA_VISIBLE_DEVICES=all | \"NVIDIA_VISIBLE_DEVICES=all\" | true",
+            "NVIDIA_VISIBLE_DEVICES=void | \"NVIDIA_VISIBLE_DEVICES=void\" | true",
+            "legacy CUDA image | \"CUDA_VERSION=12.4.1\" | true",
+            "Neuron devices | \"AWS_NEURON_VISIBLE_DEVICES=0\" | true",
+            "Neuron cores | \"NEURON_RT_VISIBLE_CORES=0-1\" | true",
+            "escaped selector name | \"NVIDIA\\u005fVISIBLE_DEVICES=all\" | true",
+            "CDI annotation | annotation | true",
+            "device mount | mount | true"})
+    void fastPathStartsTheJvmWheneverTheSpecMayAskForADevice(String name, String envEntry, boolean jvm)
+            throws IOException {
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");
+        Path ran = tmp.resolve("jvm-ran");
+        Path java = jdk.resolve("java");
+        Files.writeString(java, "#!/bin/sh\ntouch " + ran + "\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        String extra = switch (envEntry == null ? "-" : envEntry) {
+            case "annotation" -> "\"env\":[],\"x\":0},\"annotations\":{\"cdi.k8s.io/gpu\":\"nvidia.com/gpu=0\"}";
+            case "mount" -> "\"env\":[],\"x\":0},\"mounts\":[{\"source\":\"/dev/null\","
+                    + "\"destination\":\"/var/run/nvidia-container-devices/GPU-0\"}]";
+            case "-" -> "\"env\":[]}";
+            default -> "\"env\":[" + envEntry + "]}";
+        };
+        String config = "{\"ociVersion\":\"1.0.2\",\"process\":{" + extra + ",\"root\":{\"path\":\"rootfs\"}}";
+        Files.writeString(bundle.resolve("config.json"), config);
+        dev.jaccel.core.oci.OciSpec spec = dev.jaccel.core.oci.OciSpec.parse(config.getBytes(), "config.json");
+        if (dev.jaccel.core.plan.DefaultPlanner.mayRequestDevices(spec.request())) {
+            assertTrue(jvm, "the table must expect the JVM where the planner may see a request");
+        }
+        String state = "{\"ociVersion\":\"1.0.2\",\"id\":\"c\",\"status\":\"creating\",\"pid\":1,\"bundle\":\""
+                + bundle + "\"}";
+        Jaccel.Result r = Jaccel.run(List.of("hook", "prestart"), Map.of("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString()),
+                state.getBytes());
+        assertEquals(0, r.exit(), r.both());
+        assertEquals(jvm, Files.exists(ran), name + ": JVM started?");
+    }
+
     @Test
     void realJvmPicksUpNoOptionsFromTheCaller() {
         Jaccel.Result r = Jaccel.run(List.of("--version"), Map.of(

@@ -105,6 +105,11 @@ public final class HookActions {
         }
     }
 
+    /** ldconfig writes {@code /etc/ld.so.cache}: a minimal image may have no {@code /etc} (made in-root). */
+    public static void prepareLdconfig(ContainerRoot root) throws PosixException {
+        Libc.close(root.directory("/etc"));
+    }
+
     /** Directories holding mounted libraries, for ldconfig. */
     public static Set<String> libraryDirectories(List<MountEdit> mounts) {
         Set<String> dirs = new LinkedHashSet<>();

@@ -104,11 +104,14 @@ public final class HookCommand {
     }
 
     static void inContainerNamespace(Path rootfs, ContainerEdits edits) throws PosixException {
+        Set<String> dirs = HookActions.libraryDirectories(edits.mounts());
         try (ContainerRoot r = ContainerRoot.open(rootfs)) {
             HookActions.bindMounts(r, edits.mounts());
             HookActions.createLinks(r, HookActions.libcudaLinks(edits.mounts()));
+            if (!dirs.isEmpty()) {
+                HookActions.prepareLdconfig(r);
+            }
         }
-        Set<String> dirs = HookActions.libraryDirectories(edits.mounts());
         if (!dirs.isEmpty()) {
             HookActions.ldconfig(rootfs, dirs);
         }
@@ -128,6 +131,9 @@ public final class HookCommand {
         }
         try (ContainerRoot r = ContainerRoot.open(rootfs)) {
             HookActions.createLinks(r, links);
+            if (!dirs.isEmpty()) {
+                HookActions.prepareLdconfig(r);
+            }
         }
         if (!dirs.isEmpty()) {
             HookActions.ldconfig(rootfs, dirs);

@@ -35,7 +35,6 @@ final class Bundle {
             for (String applet : APPLETS) {
                 Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
             }
-            Files.createDirectories(dir.resolve("rootfs/etc"));
             Process p = new ProcessBuilder("runc", "spec", "--bundle", dir.toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {

@@ -6,7 +6,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -19,13 +18,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The one binding of libc in jaccel: the few system calls the shim and the hook need that the JDK
  * does not offer (openat2 with {@code RESOLVE_IN_ROOT}, mknodat, statx, mount, execve). Nothing
- * else touches these MemorySegments. Every call captures errno (Linker.Option.captureCallState)
- * and a failure becomes a {@link PosixException}. Handles are looked up once; calls of the same
- * shape share a descriptor, so the linker spins one invoker per shape.
+ * else touches these MemorySegments.
  *
- * <p>Constants and struct layouts are Linux x86-64/aarch64 ABI facts (linux/openat2.h,
- * linux/stat.h, sys/mount.h, asm-generic/fcntl.h, asm-generic/unistd.h for aarch64 and
- * arch/x86/entry/syscalls/syscall_64.tbl; openat2 and close_range have the same number on both).
+ * <p>Every call goes through libc's {@code syscall(2)} with ONE downcall handle of one shape
+ * ({@code long syscall(long nr, long a1..a5)}): linking a downcall costs milliseconds per distinct
+ * descriptor at start-up and this runs in every container start (java-ffm-and-startup.md §2.2),
+ * while pointers and ints pass as longs to the kernel all the same. errno is captured with
+ * {@code Linker.Option.captureCallState}; a failure becomes a {@link PosixException}.
+ *
+ * <p>Numbers, constants and struct layouts are Linux ABI facts: arch/x86/entry/syscalls/syscall_64.tbl
+ * and include/uapi/asm-generic/unistd.h (aarch64), linux/openat2.h, linux/stat.h, linux/mount.h,
+ * asm-generic/fcntl.h.
  */
 @SuppressWarnings("restricted")   // FFM downcalls are this class's purpose; the JVM runs with --enable-native-access
 public final class Libc {
@@ -65,16 +68,31 @@ public final class Libc {
     public static final int ENOSYS = 38;
     public static final int EXDEV = 18;
 
-    private static final long SYS_OPENAT2 = 437;
-    private static final long SYS_CLOSE_RANGE = 436;
     private static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
     private static final int STATX_TYPE_MODE = 0x3;
+    private static final int SIG_SETMASK = 2;
+    /** The kernel's sigset_t is 64 bits (rt_sigprocmask's last argument). */
+    private static final long KERNEL_SIGSET_SIZE = 8;
+
+    /** System call numbers, x86-64 and aarch64. */
+    private enum Nr {
+        OPENAT2(437, 437), CLOSE_RANGE(436, 436), MKNODAT(259, 33), MKDIRAT(258, 34), SYMLINKAT(266, 36),
+        READLINKAT(267, 78), STATX(332, 291), MOUNT(165, 40), CLOSE(3, 57), EXECVE(59, 221), RT_SIGPROCMASK(14, 135);
+
+        final long number;
+
+        Nr(long x86, long arm) {
+            this.number = "aarch64".equals(System.getProperty("os.arch")) ? arm : x86;
+        }
+    }
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO_HANDLE = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall")),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(1));
 
     /** struct open_how { u64 flags; u64 mode; u64 resolve; } */
     private static final StructLayout OPEN_HOW = MemoryLayout.structLayout(
@@ -82,55 +100,21 @@ public final class Libc {
     /** struct statx is 256 bytes; stx_mode (u16) at 28, stx_rdev_major/minor (u32) at 128/132. */
     private static final long STATX_SIZE = 256;
 
-    /**
-     * Handles are grouped by the path that needs them, each group linked on first use: the runtime
-     * shim only pays for exec, the runtime-namespace hook only for the file calls (linking a new
-     * descriptor shape costs milliseconds at start-up; java-ffm-and-startup.md §2.2).
-     */
-    private static final class FileCalls {
-        static final MethodHandle OPENAT2 = downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), 1);
-        static final MethodHandle MKNODAT = downcall("mknodat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), -1);
-        static final MethodHandle MKDIRAT = downcall("mkdirat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
-        static final MethodHandle SYMLINKAT = downcall("symlinkat",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), -1);
-        static final MethodHandle READLINKAT = downcall("readlinkat",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), -1);
-        static final MethodHandle STATX = downcall("statx",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1);
-        static final MethodHandle CLOSE = downcall("close",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-    }
-
-    private static final class Mounts {
-        static final MethodHandle MOUNT = downcall("mount",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), -1);
-    }
-
-    private static final class Exec {
-        static final MethodHandle CLOSE_RANGE = downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT), 1);
-        static final MethodHandle SIGPROCMASK = downcall("sigprocmask",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
-        static final MethodHandle EXECVE = downcall("execve",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), -1);
-    }
-
-    private static final class Errors {
-        static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    }
-
     private Libc() {
     }
 
-    private static MethodHandle downcall(String name, FunctionDescriptor fd, int firstVariadic) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return firstVariadic < 0
-                ? LINKER.downcallHandle(symbol, fd, ERRNO)
-                : LINKER.downcallHandle(symbol, fd, ERRNO, Linker.Option.firstVariadicArg(firstVariadic));
+    /** One system call; -1 with errno in {@code state} on failure, as libc's syscall(2) returns it. */
+    private static long sys(MemorySegment state, Nr nr, long a, long b, long c, long d, long e) {
+        try {
+            return (long) SYSCALL.invokeExact(state, nr.number, a, b, c, d, e);
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling " + nr.name().toLowerCase(java.util.Locale.ROOT)
+                    + " through FFM failed", t);
+        }
+    }
+
+    private static long ptr(MemorySegment s) {
+        return s.address();
     }
 
     /** What a node is: type and permission bits ({@code st_mode}) and, for devices, major:minor. */
@@ -151,16 +135,11 @@ public final class Libc {
             how.set(JAVA_LONG, 8, mode);
             how.set(JAVA_LONG, 16, resolve);
             MemorySegment state = arena.allocate(CALL_STATE);
-            long fd = (long) FileCalls.OPENAT2.invokeExact(state, SYS_OPENAT2, dirfd, arena.allocateFrom(path), how,
-                    OPEN_HOW.byteSize());
+            long fd = sys(state, Nr.OPENAT2, dirfd, ptr(arena.allocateFrom(path)), ptr(how), OPEN_HOW.byteSize(), 0);
             if (fd < 0) {
                 throw new PosixException("openat2", path, errno(state));
             }
             return (int) fd;
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("openat2", t);
         }
     }
 
@@ -168,36 +147,24 @@ public final class Libc {
     public static void mknodat(int dirfd, String name, int mode, int major, int minor) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) FileCalls.MKNODAT.invokeExact(state, dirfd, arena.allocateFrom(name), mode, makedev(major, minor));
+            long rc = sys(state, Nr.MKNODAT, dirfd, ptr(arena.allocateFrom(name)), mode, makedev(major, minor), 0);
             check(rc, state, "mknodat", name);
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("mknodat", t);
         }
     }
 
     public static void mkdirat(int dirfd, String name, int mode) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) FileCalls.MKDIRAT.invokeExact(state, dirfd, arena.allocateFrom(name), mode);
+            long rc = sys(state, Nr.MKDIRAT, dirfd, ptr(arena.allocateFrom(name)), mode, 0, 0);
             check(rc, state, "mkdirat", name);
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("mkdirat", t);
         }
     }
 
     public static void symlinkat(String target, int dirfd, String name) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) FileCalls.SYMLINKAT.invokeExact(state, arena.allocateFrom(target), dirfd, arena.allocateFrom(name));
+            long rc = sys(state, Nr.SYMLINKAT, ptr(arena.allocateFrom(target)), dirfd, ptr(arena.allocateFrom(name)), 0, 0);
             check(rc, state, "symlinkat", name);
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("symlinkat", t);
         }
     }
 
@@ -205,15 +172,11 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment buf = arena.allocate(4096);
-            long n = (long) FileCalls.READLINKAT.invokeExact(state, dirfd, arena.allocateFrom(name), buf, 4096L);
+            long n = sys(state, Nr.READLINKAT, dirfd, ptr(arena.allocateFrom(name)), ptr(buf), 4096, 0);
             if (n < 0) {
                 throw new PosixException("readlinkat", name, errno(state));
             }
             return new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("readlinkat", t);
         }
     }
 
@@ -223,14 +186,10 @@ public final class Libc {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
             int flags = AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? AT_EMPTY_PATH : 0);
-            int rc = (int) FileCalls.STATX.invokeExact(state, dirfd, arena.allocateFrom(name), flags, STATX_TYPE_MODE, buf);
+            long rc = sys(state, Nr.STATX, dirfd, ptr(arena.allocateFrom(name)), flags, STATX_TYPE_MODE, ptr(buf));
             check(rc, state, "statx", name.isEmpty() ? "fd " + dirfd : name);
             return new Stat(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28)),
                     buf.get(JAVA_INT, 128), buf.get(JAVA_INT, 132));
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("statx", t);
         }
     }
 
@@ -238,24 +197,16 @@ public final class Libc {
     public static void mount(String source, String target, String fstype, long flags) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            // locals: a conditional expression passed to invokeExact would be typed Object
-            MemorySegment src = source == null ? MemorySegment.NULL : arena.allocateFrom(source);
-            MemorySegment type = fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype);
-            int rc = (int) Mounts.MOUNT.invokeExact(state, src, arena.allocateFrom(target), type, flags,
-                    MemorySegment.NULL);
+            long src = source == null ? 0 : ptr(arena.allocateFrom(source));
+            long type = fstype == null ? 0 : ptr(arena.allocateFrom(fstype));
+            long rc = sys(state, Nr.MOUNT, src, ptr(arena.allocateFrom(target)), type, flags, 0);
             check(rc, state, "mount", (source == null ? "" : source + " on ") + target);
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("mount", t);
         }
     }
 
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) FileCalls.CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
-        } catch (Throwable t) {
-            throw unexpected("close", t);
+            sys(arena.allocate(CALL_STATE), Nr.CLOSE, fd, 0, 0, 0, 0);
         }
     }
 
@@ -269,17 +220,16 @@ public final class Libc {
     public static PosixException execve(String path, List<String> argv, List<String> env, int firstCloseOnExec) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment empty = arena.allocate(128); // sigset_t, zeroed
-            int ignored = (int) Exec.SIGPROCMASK.invokeExact(state, 2 /* SIG_SETMASK */, empty, MemorySegment.NULL);
-            long ignored2 = (long) Exec.CLOSE_RANGE.invokeExact(state, SYS_CLOSE_RANGE, firstCloseOnExec, -1,
-                    CLOSE_RANGE_CLOEXEC);
-            int rc = (int) Exec.EXECVE.invokeExact(state, arena.allocateFrom(path), strings(arena, argv), strings(arena, env));
+            MemorySegment empty = arena.allocate(KERNEL_SIGSET_SIZE); // zeroed: nothing blocked
+            sys(state, Nr.RT_SIGPROCMASK, SIG_SETMASK, ptr(empty), 0, KERNEL_SIGSET_SIZE, 0);
+            sys(state, Nr.CLOSE_RANGE, firstCloseOnExec, 0xFFFF_FFFFL, CLOSE_RANGE_CLOEXEC, 0, 0);
+            long rc = sys(state, Nr.EXECVE, ptr(arena.allocateFrom(path)), ptr(strings(arena, argv)),
+                    ptr(strings(arena, env)), 0, 0);
             return new PosixException("execve", path, rc < 0 ? errno(state) : 0);
-        } catch (Throwable t) {
-            throw unexpected("execve", t);
         }
     }
 
+    /** strerror(3)'s text, linked only when an error is reported. */
     static String strerror(int errno) {
         try {
             MemorySegment s = (MemorySegment) Errors.STRERROR.invokeExact(errno);
@@ -287,6 +237,11 @@ public final class Libc {
         } catch (Throwable t) {
             return "errno " + errno;
         }
+    }
+
+    private static final class Errors {
+        static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, JAVA_INT));
     }
 
     /** glibc's makedev encoding of a dev_t. */
@@ -305,7 +260,7 @@ public final class Libc {
         return array;
     }
 
-    private static void check(int rc, MemorySegment state, String call, String subject) throws PosixException {
+    private static void check(long rc, MemorySegment state, String call, String subject) throws PosixException {
         if (rc != 0) {
             throw new PosixException(call, subject, errno(state));
         }
@@ -315,7 +270,4 @@ public final class Libc {
         return (int) ERRNO_HANDLE.get(state, 0L);
     }
 
-    private static IllegalStateException unexpected(String call, Throwable t) {
-        return new IllegalStateException("calling " + call + " through FFM failed", t);
-    }
 }

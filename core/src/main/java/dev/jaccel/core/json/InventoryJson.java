@@ -12,7 +12,6 @@ import dev.jaccel.core.model.NvidiaInventory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +27,7 @@ public final class InventoryJson {
     }
 
     public static String toJson(Inventory inventory, boolean pretty) {
-        StringWriter w = new StringWriter();
-        try {
-            write(inventory, w, pretty);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a StringWriter failed", e);
-        }
-        return w.toString();
+        return JsonTree.writeToString(out -> write(inventory, out, pretty));
     }
 
     public static void write(Inventory inventory, Writer out, boolean pretty) throws IOException {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +100,23 @@ public final class JsonTree {
             }
             default -> throw new IOException("unexpected token " + t + " at " + location(p));
         }
+    }
+
+    /** A document writer, for {@link #writeToString}. */
+    @FunctionalInterface
+    interface DocumentWriter {
+        void writeTo(Writer out) throws IOException;
+    }
+
+    /** What {@code writer} writes, as a string (a StringWriter never fails). */
+    static String writeToString(DocumentWriter writer) {
+        StringWriter w = new StringWriter();
+        try {
+            writer.writeTo(w);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a StringWriter failed", e);
+        }
+        return w.toString();
     }
 
     private static String location(JsonParser p) {

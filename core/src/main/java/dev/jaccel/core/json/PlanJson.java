@@ -8,7 +8,6 @@ import dev.jaccel.core.edits.MountEdit;
 import dev.jaccel.core.edits.Plan;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.util.List;
 
@@ -22,13 +21,7 @@ public final class PlanJson {
     }
 
     public static String toJson(Plan plan, boolean pretty) {
-        StringWriter w = new StringWriter();
-        try {
-            write(plan, w, pretty);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a StringWriter failed", e);
-        }
-        return w.toString();
+        return JsonTree.writeToString(out -> write(plan, out, pretty));
     }
 
     public static void write(Plan plan, Writer out, boolean pretty) throws IOException {

@@ -145,6 +145,25 @@ class SimulatedHostEndToEndTest {
         assertArrayEquals(before, b.configBytes(), "hooks do not edit the spec");
     }
 
+    /** Hook mode: an unsatisfied requirement in prestart stops runc with jaccel's line. */
+    @Test
+    void hookWithUnsatisfiedRequirementStopsTheStart() throws IOException {
+        Map<String, String> env = host("h100x8-mig");
+        List<String> hookEnv = new ArrayList<>();
+        env.forEach((k, v) -> hookEnv.add(k + "=" + v));
+        hookEnv.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        hookEnv.add("JAVA_HOME=" + System.getProperty("java.home"));
+        Bundle b = Bundle.create(tmp.resolve("hook-req"), "echo started")
+                .env("NVIDIA_VISIBLE_DEVICES=" + GPU0, "NVIDIA_REQUIRE_CUDA=cuda>=99.0")
+                .hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), hookEnv);
+        Jaccel.Result r = Jaccel.exec(List.of("runc", "--root", runcRoot.toString(), "run", "--bundle",
+                b.dir.toString(), "sim-hook-req"), Map.of(), new byte[0]);
+        assertTrue(r.exit() != 0, r.both());
+        assertEquals("", r.out(), r.both());
+        assertTrue(r.err().contains("jaccel hook prestart: ") && r.err().contains("unsatisfied condition: cuda>=99.0"),
+                r.both());
+    }
+
     @Test
     void fiftyContainersInParallelThroughTheShimAllStartAndLeaveNoTemporaryFiles() throws Exception {
         Map<String, String> env = host("inf2");

@@ -46,6 +46,21 @@ class CgroupDevicesTest {
         assertEquals(Optional.empty(), CgroupDevices.devicesDirectory("1 2 0:1 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", "/x"));
     }
 
+    /** cgroup v2 only: device rules are an eBPF program; the error names what to use instead. */
+    @Test
+    void cgroupV2IsRefusedNamingTheShimAndCdi(@org.junit.jupiter.api.io.TempDir Path proc) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(proc.resolve("42"));
+        java.nio.file.Files.createDirectories(proc.resolve("self"));
+        java.nio.file.Files.writeString(proc.resolve("42/cgroup"), "0::/system.slice/c1.scope\n");
+        java.nio.file.Files.writeString(proc.resolve("self/mountinfo"),
+                "30 25 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw\n");
+        dev.jaccel.core.JaccelException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.jaccel.core.JaccelException.class, () -> CgroupDevices.of(proc, 42));
+        assertEquals(3, e.exitCode().code());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("jaccel runtime")
+                && e.getMessage().contains("jaccel cdi generate") && e.getMessage().contains("eBPF"), e.getMessage());
+    }
+
     @Test
     void ruleIsTypeMajorMinorAccess() {
         assertEquals("c 195:3 rwm", CgroupDevices.rule(DeviceNodeEdit.charDevice("/dev/nvidia3", "/dev/nvidia3", 195, 3)));

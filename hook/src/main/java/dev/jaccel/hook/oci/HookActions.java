@@ -35,6 +35,7 @@ public final class HookActions {
     /** Host ldconfig candidates, as libnvidia-container picks them ({@code @/sbin/ldconfig.real} first). */
     static final List<String> HOST_LDCONFIG = List.of("/sbin/ldconfig.real", "/sbin/ldconfig", "/usr/sbin/ldconfig");
     private static final Pattern LIBCUDA = Pattern.compile("libcuda\\.so\\.\\d+(\\.\\d+)+");
+    private static final Pattern SHARED_LIBRARY = Pattern.compile("lib[^/]*\\.so(\\.[0-9.]+)?");
 
     private HookActions() {
     }
@@ -115,8 +116,9 @@ public final class HookActions {
         Set<String> dirs = new LinkedHashSet<>();
         for (MountEdit m : mounts) {
             String p = m.containerPath();
-            if (p.contains(".so")) {
-                dirs.add(p.substring(0, Math.max(1, p.lastIndexOf('/'))));
+            int slash = p.lastIndexOf('/');
+            if (slash >= 0 && SHARED_LIBRARY.matcher(p.substring(slash + 1)).matches()) {
+                dirs.add(slash == 0 ? "/" : p.substring(0, slash));
             }
         }
         return dirs;

@@ -1,5 +1,7 @@
 package dev.jaccel.neuron;
 
+import dev.jaccel.core.host.DeviceNodes;
+import dev.jaccel.core.host.ProcDevices;
 import dev.jaccel.core.model.DeviceNode;
 import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.spi.BackendUnavailableException;
@@ -8,11 +10,12 @@ import dev.jaccel.core.spi.HostContext;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,8 +31,6 @@ final class NeuronDiscovery {
     static final String SYSFS = "/sys/devices/virtual/neuron_device/";
     static final String DRIVER_VERSION = "/sys/module/neuron/version";
     private static final Pattern NODE = Pattern.compile("neuron(\\d+)");
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFCHR = 0020000;
 
     /**
      * Physical NeuronCores per device by generation, for when {@code core_count} is unreadable
@@ -92,13 +93,14 @@ final class NeuronDiscovery {
     private static NeuronDevice device(int index, Path node, Integer procMajor, LogicalCoreConfig lnc,
                                        HostFiles files) {
         String name = "neuron" + index;
-        int[] rdev = charDevice(node);
+        Optional<DeviceNode> stat = DeviceNodes.stat("/dev/neuron" + index, node.toAbsolutePath());
         // a renamed node (/dev/neuron0 for host device 5) is found in sysfs by its minor: the host index
-        String dir = SYSFS + "neuron" + (rdev != null ? rdev[1] : index) + "/";
+        String dir = SYSFS + "neuron" + stat.map(DeviceNode::minor).orElse(index) + "/";
         if (!Files.isDirectory(files.path(dir))) {
             files.note(name + ": no " + dir + " (sysfs of another host, or driver not loaded)");
         }
-        DeviceNode deviceNode = deviceNode(index, node, rdev, dir, procMajor, files);
+        DeviceNode deviceNode = stat.isPresent() ? checkedMajor(stat.get(), procMajor, files)
+                : withoutNode(index, node, dir, procMajor, files);
 
         String coreText = files.readExpected(dir + "core_count");
         Integer coreCount = parseInt(coreText, dir + "core_count", files);
@@ -134,36 +136,17 @@ final class NeuronDiscovery {
                 deviceName, serial, deviceNode);
     }
 
-    /**
-     * {major, minor} of a character device node, or {@code null} when the path is something else.
-     * Links are not followed: a link under the host root must not make us report (and later inject)
-     * whatever device it points at.
-     */
-    private static int[] charDevice(Path node) {
-        try {
-            Map<String, Object> attributes = Files.readAttributes(node, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) attributes.get("mode");
-            if ((mode & S_IFMT) != S_IFCHR) {
-                return null;
-            }
-            long rdev = ((Number) attributes.get("rdev")).longValue();
-            return new int[] {major(rdev), minor(rdev)};
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
+    private static DeviceNode checkedMajor(DeviceNode node, Integer procMajor, HostFiles files) {
+        if (procMajor != null && node.major() != procMajor) {
+            files.note(node.path() + " has major " + node.major() + " but /proc/devices gives neuron " + procMajor
+                    + ": a stale node from an earlier driver load?");
         }
+        return node;
     }
 
-    private static DeviceNode deviceNode(int index, Path node, int[] rdev, String dir, Integer procMajor,
-                                         HostFiles files) {
+    private static DeviceNode withoutNode(int index, Path node, String dir, Integer procMajor, HostFiles files) {
         String path = "/dev/neuron" + index;
         String hostPath = node.toAbsolutePath().toString();
-        if (rdev != null) {
-            if (procMajor != null && rdev[0] != procMajor) {
-                files.note(path + " has major " + rdev[0] + " but /proc/devices gives neuron " + procMajor
-                        + ": a stale node from an earlier driver load?");
-            }
-            return new DeviceNode(path, hostPath, rdev[0], rdev[1]);
-        }
         // not a real node (a fake tree without root): sysfs dev, else the /proc/devices major and minor = N
         String dev = files.read(dir + "dev");
         if (dev != null && dev.matches("\\d+:\\d+")) {
@@ -185,18 +168,8 @@ final class NeuronDiscovery {
         if (text == null) {
             return null;
         }
-        boolean character = false;
-        for (String line : text.lines().map(String::strip).toList()) {
-            if (line.endsWith("devices:")) {
-                character = line.startsWith("Character");
-                continue;
-            }
-            String[] parts = line.split("\\s+");
-            if (character && parts.length == 2 && parts[1].equals("neuron") && parts[0].matches("\\d+")) {
-                return Integer.parseInt(parts[0]);
-            }
-        }
-        return null;
+        OptionalInt major = ProcDevices.parse(text).major("neuron");
+        return major.isPresent() ? major.getAsInt() : null;
     }
 
     /** {@code "12, 3, 4, 1"} or {@code ""} (reference 2.3). */
@@ -227,13 +200,4 @@ final class NeuronDiscovery {
         }
     }
 
-    /** glibc's {@code gnu_dev_major}. */
-    static int major(long rdev) {
-        return (int) (((rdev >>> 8) & 0xfffL) | ((rdev >>> 32) & ~0xfffL));
-    }
-
-    /** glibc's {@code gnu_dev_minor}. */
-    static int minor(long rdev) {
-        return (int) ((rdev & 0xffL) | ((rdev >>> 12) & ~0xffL));
-    }
 }

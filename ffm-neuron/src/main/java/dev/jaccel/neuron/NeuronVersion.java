@@ -1,18 +1,23 @@
 package dev.jaccel.neuron;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.jaccel.core.require.NumericVersion;
+
+import java.math.BigInteger;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A Neuron package version ({@code 2.24.7.0}, {@code 2.26}): dotted numbers compared part by part,
- * missing parts being 0. Anything after the numbers ({@code -gitsha}) is ignored.
+ * A Neuron package version ({@code 2.24.7.0}, {@code 2.26}). The order is core's
+ * {@link NumericVersion} order (part by part, missing parts being 0), the same rule the Neuron
+ * release notes use; only the parsing is Neuron's own: sysfs and {@code modinfo} text carry a
+ * newline or a {@code -gitsha} suffix, so the leading dotted numbers are taken and the rest ignored.
  */
-public record NeuronVersion(List<Integer> parts) implements Comparable<NeuronVersion> {
+public record NeuronVersion(NumericVersion numeric) implements Comparable<NeuronVersion> {
+    private static final Pattern LEADING_NUMBERS = Pattern.compile("\\d+(?:\\.\\d+)*");
+
     public NeuronVersion {
-        parts = List.copyOf(parts);
-        if (parts.isEmpty()) {
-            throw new IllegalArgumentException("a version needs at least one number");
-        }
+        Objects.requireNonNull(numeric, "numeric");
     }
 
     /** Parses the leading dotted numbers; {@code null} for {@code null} or text without a leading number. */
@@ -20,21 +25,14 @@ public record NeuronVersion(List<Integer> parts) implements Comparable<NeuronVer
         if (text == null) {
             return null;
         }
-        List<Integer> parts = new ArrayList<>();
-        for (String part : text.strip().split("\\.")) {
-            int end = 0;
-            while (end < part.length() && end < 9 && Character.isDigit(part.charAt(end))) {
-                end++;
-            }
-            if (end == 0) {
-                break;
-            }
-            parts.add(Integer.parseInt(part.substring(0, end)));
-            if (end < part.length()) {
-                break;
-            }
+        Matcher m = LEADING_NUMBERS.matcher(text.strip());
+        if (!m.lookingAt()) {
+            return null;
         }
-        return parts.isEmpty() ? null : new NeuronVersion(parts);
+        NumericVersion read = NumericVersion.parse(m.group()).orElseThrow();
+        // canonical text (007 -> 7) so that equal parts make equal versions
+        String canonical = String.join(".", read.components().stream().map(BigInteger::toString).toList());
+        return new NeuronVersion(new NumericVersion(read.components(), canonical));
     }
 
     public static NeuronVersion of(String text) {
@@ -55,18 +53,11 @@ public record NeuronVersion(List<Integer> parts) implements Comparable<NeuronVer
 
     @Override
     public int compareTo(NeuronVersion o) {
-        for (int i = 0; i < Math.max(parts.size(), o.parts.size()); i++) {
-            int a = i < parts.size() ? parts.get(i) : 0;
-            int b = i < o.parts.size() ? o.parts.get(i) : 0;
-            if (a != b) {
-                return Integer.compare(a, b);
-            }
-        }
-        return 0;
+        return numeric.compareTo(o.numeric);
     }
 
     @Override
     public String toString() {
-        return String.join(".", parts.stream().map(String::valueOf).toList());
+        return numeric.toString();
     }
 }

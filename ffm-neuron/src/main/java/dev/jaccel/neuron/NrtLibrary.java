@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -145,21 +146,9 @@ public final class NrtLibrary implements AutoCloseable {
 
     /** {@code nrt_get_version}; empty when the library predates it. */
     public Optional<NrtVersion> version() throws NrtException {
-        Optional<MemorySegment> fn = symbol("nrt_get_version");
-        if (fn.isEmpty()) {
-            return Optional.empty();
-        }
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment v = call.allocate(VERSION);
-            // pass our size: a newer library fills only what an older caller knows (reference 1.2)
-            check("nrt_get_version", (int) STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), v, VERSION.byteSize()));
-            return Optional.of(new NrtVersion(v.get(JAVA_LONG, RT_MAJOR), v.get(JAVA_LONG, RT_MINOR),
-                    v.get(JAVA_LONG, RT_PATCH), v.get(JAVA_LONG, RT_MAINTENANCE), string(v, RT_DETAIL, 128), string(v, GIT_HASH, 64)));
-        } catch (NrtException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("downcall nrt_get_version failed", t);
-        }
+        return query("nrt_get_version", VERSION, v -> new NrtVersion(v.get(JAVA_LONG, RT_MAJOR),
+                v.get(JAVA_LONG, RT_MINOR), v.get(JAVA_LONG, RT_PATCH), v.get(JAVA_LONG, RT_MAINTENANCE),
+                string(v, RT_DETAIL, 128), string(v, GIT_HASH, 64)));
     }
 
     /**
@@ -182,21 +171,8 @@ public final class NrtLibrary implements AutoCloseable {
 
     /** {@code nrt_get_instance_info}; empty when the library predates it. */
     public Optional<NrtInstanceInfo> instanceInfo() throws NrtException {
-        Optional<MemorySegment> fn = symbol("nrt_get_instance_info");
-        if (fn.isEmpty()) {
-            return Optional.empty();
-        }
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment info = call.allocate(INSTANCE_INFO);
-            check("nrt_get_instance_info",
-                    (int) STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), info, INSTANCE_INFO.byteSize()));
-            return Optional.of(new NrtInstanceInfo(info.get(JAVA_INT, FAMILY), info.get(JAVA_INT, SIZE),
-                    string(info, ARCH_NAME, 16), string(info, DEVICE_REVISION, 8)));
-        } catch (NrtException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("downcall nrt_get_instance_info failed", t);
-        }
+        return query("nrt_get_instance_info", INSTANCE_INFO, info -> new NrtInstanceInfo(info.get(JAVA_INT, FAMILY),
+                info.get(JAVA_INT, SIZE), string(info, ARCH_NAME, 16), string(info, DEVICE_REVISION, 8)));
     }
 
     /** The library's own text for a status ({@code nrt_get_status_as_str}); empty when it has none. */
@@ -229,6 +205,28 @@ public final class NrtLibrary implements AutoCloseable {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("downcall " + name + " failed", t);
+        }
+    }
+
+    /**
+     * A {@code NRT_STATUS function(struct *, size_t)} query, the struct read by {@code read}; empty when
+     * the library predates {@code function}.
+     */
+    private <T> Optional<T> query(String function, StructLayout layout, Function<MemorySegment, T> read)
+            throws NrtException {
+        Optional<MemorySegment> fn = symbol(function);
+        if (fn.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment struct = call.allocate(layout);
+            // pass our size: a newer library fills only what an older caller knows (reference 1.2)
+            check(function, (int) STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), struct, layout.byteSize()));
+            return Optional.of(read.apply(struct));
+        } catch (NrtException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("downcall " + function + " failed", t);
         }
     }
 

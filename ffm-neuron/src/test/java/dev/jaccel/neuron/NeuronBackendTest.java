@@ -296,13 +296,6 @@ class NeuronBackendTest {
         }
     }
 
-    @ParameterizedTest(name = "rdev {0} = {1}:{2}")
-    @CsvSource({"259, 1, 3", "62720, 245, 0", "130831, 511, 15", "17592186044417, 4096, 1", "1051180, 10, 300"})
-    void majorAndMinorOfAnRdev(long rdev, int major, int minor) {
-        assertEquals(major, NeuronDiscovery.major(rdev));
-        assertEquals(minor, NeuronDiscovery.minor(rdev));
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
             "'Character devices:\n  1 mem\n245 neuron\n\nBlock devices:\n  8 sd\n'; 245",

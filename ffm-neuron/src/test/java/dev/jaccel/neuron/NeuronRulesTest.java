@@ -72,13 +72,15 @@ class NeuronRulesTest {
 
     @ParameterizedTest(name = "{0} vs {1}: {2}")
     @CsvSource({"2.24.7.0, 2.25, -1", "2.24, 2.24.0.0, 0", "2.26.9, 2.26.10, -1", "2.30.2.0-0a1b2c, 2.30.2, 0",
-            "10.0, 9.99, 1", "2.33.10.0, 2.33, 1"})
+            "10.0, 9.99, 1", "2.33.10.0, 2.33, 1",
+            "2.4294967296, 2.4294967295, 1"})
     void versionsCompareNumerically(String a, String b, int sign) {
         assertEquals(sign, Integer.signum(NeuronVersion.of(a).compareTo(NeuronVersion.of(b))));
     }
 
     @ParameterizedTest
-    @CsvSource(nullValues = "-", value = {"2.24.7.0, 2.24.7.0", "' 2.30.2.0\n', 2.30.2.0", "2.26.x, 2.26", "abc, -", "'', -"})
+    @CsvSource(nullValues = "-", value = {"2.24.7.0, 2.24.7.0", "' 2.30.2.0\n', 2.30.2.0", "2.26.x, 2.26", "2.026-rc1, 2.26",
+            "abc, -", "'', -", "-2.26, -"})
     void versionsParseTheLeadingNumbers(String text, String expected) {
         NeuronVersion v = NeuronVersion.parse(text.replace("\\n", "\n"));
         assertEquals(expected, v == null ? null : v.toString());

@@ -1,17 +1,22 @@
 package dev.jaccel.hook;
 
 import dev.jaccel.hook.cli.JaccelCommand;
+import dev.jaccel.hook.cli.RuntimeConfigureCommand;
+import dev.jaccel.hook.oci.HookCommand;
+import dev.jaccel.hook.runtime.RuntimeShim;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Entry point of {@code bin/jaccel}. {@link #run} does the work and returns the exit code, so
  * tests call it in-process with their own streams.
  *
  * <p>The container path ({@code hook}, {@code runtime}) is latency-critical: it is dispatched here
- * before picocli or databind are loaded (each costs 100+ ms of start-up). Everything else goes
- * through picocli.
+ * before picocli or databind are loaded (each costs 100+ ms of start-up) and uses jackson-core
+ * streaming only. Everything else goes through picocli.
  */
 public final class Main {
     private Main() {
@@ -24,6 +29,24 @@ public final class Main {
     }
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (args.length > 0) {
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
+            switch (args[0]) {
+                case "hook" -> {
+                    return HookCommand.run(rest, in, err, System.getenv());
+                }
+                case "runtime" -> {
+                    // `runtime configure` is jaccel's own (it registers the shim with Docker);
+                    // every other `runtime` command line is runc's
+                    if (!rest.isEmpty() && rest.get(0).equals("configure")) {
+                        return RuntimeConfigureCommand.run(rest.subList(1, rest.size()).toArray(String[]::new), out, err);
+                    }
+                    return RuntimeShim.run(rest, System.getenv(), err);
+                }
+                default -> {
+                }
+            }
+        }
         return JaccelCommand.execute(args, in, out, err);
     }
 }

@@ -11,6 +11,15 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * A fake host root laid out like {@code /} (testkit.md): files under {@code proc}, {@code sys},
@@ -25,6 +34,9 @@ public final class HostTree {
             LINKER.defaultLookup().find("mknod").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
             Linker.Option.captureCallState("errno"));
+
+    /** 0666 (NVreg_DeviceFileMode's default for /dev/nvidia*): fixtures must not depend on the umask. */
+    private static final Set<PosixFilePermission> NODE_MODE = PosixFilePermissions.fromString("rw-rw-rw-");
 
     private final Path root;
     private final boolean realNodes;
@@ -93,8 +105,8 @@ public final class HostTree {
     }
 
     /**
-     * Makes a character device node with this major and minor (a regular file when this process
-     * cannot create device nodes). An existing node is replaced.
+     * Makes a character device node with this major and minor and mode 0666 (a regular file when
+     * this process cannot create device nodes). An existing node is replaced.
      */
     public HostTree charDevice(String absolute, int major, int minor) {
         Path p = path(absolute);
@@ -103,6 +115,7 @@ public final class HostTree {
             Files.deleteIfExists(p);
             if (!realNodes) {
                 Files.writeString(p, "fake char device " + major + ":" + minor + "\n");
+                Files.setPosixFilePermissions(p, NODE_MODE);
                 return this;
             }
             try (Arena arena = Arena.ofConfined()) {
@@ -116,12 +129,49 @@ public final class HostTree {
                     throw new IOException("mknod " + p + " " + major + ":" + minor + " failed, errno " + errno);
                 }
             }
+            // mknod applies the process umask (0022 makes 0644): set the mode the fixture asks for
+            Files.setPosixFilePermissions(p, NODE_MODE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Throwable t) {
             throw new IllegalStateException("mknod through FFM failed for " + p, t);
         }
         return this;
+    }
+
+    /**
+     * Adds {@code <major> <name>} lines at the end of the character section of {@code proc/devices}
+     * (made with a few ordinary entries when absent), keeping every line there: another fixture's
+     * majors stay, and a name already listed keeps its major.
+     */
+    public HostTree charMajors(Map<String, Integer> majors) {
+        List<String> lines = new ArrayList<>();
+        try {
+            Path file = path("/proc/devices");
+            if (Files.exists(file)) {
+                lines.addAll(Files.readAllLines(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!lines.contains("Character devices:")) {
+            lines.addAll(0, List.of("Character devices:", "  1 mem", "  4 /dev/vc/0", "  5 /dev/tty", ""));
+        }
+        if (!lines.contains("Block devices:")) {
+            lines.addAll(List.of("Block devices:", "  8 sd", "259 blkext"));
+        }
+        int start = lines.indexOf("Character devices:") + 1;
+        int end = start;
+        while (end < lines.size() && !lines.get(end).isBlank() && !lines.get(end).endsWith("devices:")) {
+            end++;
+        }
+        for (Map.Entry<String, Integer> e : new TreeMap<>(majors).entrySet()) {
+            Pattern listed = Pattern.compile("\\d+ " + Pattern.quote(e.getKey()));
+            if (lines.subList(start, end).stream().noneMatch(l -> listed.matcher(l.trim()).matches())) {
+                lines.add(end++, String.format(Locale.ROOT, "%3d %s", e.getValue(), e.getKey()));
+            }
+        }
+        return file("/proc/devices", String.join("\n", lines) + "\n");
     }
 
     /** glibc's {@code makedev} encoding of a dev_t. */

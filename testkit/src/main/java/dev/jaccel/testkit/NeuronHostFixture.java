@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Lays out the Neuron half of a fake host root (testkit.md, "Fake host tree") from a small JSON
@@ -102,7 +103,7 @@ public final class NeuronHostFixture {
         int major = driver.path("major").asInt(245);
         if (driver.isObject()) {
             tree.file("/sys/module/neuron/version", driver.path("version").asText() + "\n");
-            addCharDevice(tree, major);
+            tree.charMajors(Map.of("neuron", major));
             String release = driver.path("kernelRelease").asText("6.1.0-jaccel");
             tree.file("/proc/sys/kernel/osrelease", release + "\n");
             if (driver.hasNonNull("moduleOnDisk")) {
@@ -155,26 +156,6 @@ public final class NeuronHostFixture {
 
     private static JsonNode value(JsonNode device, JsonNode defaults, String key) {
         return device.has(key) ? device.get(key) : defaults.path(key);
-    }
-
-    /** Adds "<major> neuron" to the character section of proc/devices, keeping what is there. */
-    private static void addCharDevice(HostTree tree, int major) {
-        Path devices = tree.path("/proc/devices");
-        String line = String.format("%3d neuron", major);
-        try {
-            if (!Files.exists(devices)) {
-                tree.file("/proc/devices", "Character devices:\n  1 mem\n" + line + "\n\nBlock devices:\n  8 sd\n");
-                return;
-            }
-            String text = Files.readString(devices);
-            int block = text.indexOf("\nBlock devices:");
-            String updated = block < 0
-                    ? text + (text.endsWith("\n") ? "" : "\n") + line + "\n"
-                    : text.substring(0, block).stripTrailing() + "\n" + line + "\n" + text.substring(block);
-            Files.writeString(devices, updated);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**

@@ -199,28 +199,6 @@ public final class NvidiaHostFixture {
 
     /** Adds char-device lines to {@code proc/devices}, keeping what is there (other fixtures' majors). */
     static void mergeProcDevices(HostTree tree, Map<String, Integer> majors) {
-        Path file = tree.path("/proc/devices");
-        List<String> lines = new ArrayList<>();
-        try {
-            if (Files.exists(file)) {
-                lines.addAll(Files.readAllLines(file));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (!lines.contains("Character devices:")) {
-            lines.addAll(0, List.of("Character devices:", "  1 mem", "  4 /dev/vc/0", "  5 /dev/tty", ""));
-        }
-        if (!lines.contains("Block devices:")) {
-            lines.addAll(List.of("Block devices:", "  8 sd", "259 blkext"));
-        }
-        int at = lines.indexOf("Character devices:") + 1;
-        for (Map.Entry<String, Integer> e : new java.util.TreeMap<>(majors).entrySet()) {
-            boolean present = lines.stream().anyMatch(l -> l.trim().matches("\\d+ " + java.util.regex.Pattern.quote(e.getKey())));
-            if (!present) {
-                lines.add(at++, String.format(Locale.ROOT, "%3d %s", e.getValue(), e.getKey()));
-            }
-        }
-        tree.file("/proc/devices", String.join("\n", lines) + "\n");
+        tree.charMajors(majors);
     }
 }

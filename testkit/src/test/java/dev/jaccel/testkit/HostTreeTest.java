@@ -6,7 +6,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +39,34 @@ class HostTreeTest {
         assertTrue(Files.readAttributes(node, java.nio.file.attribute.BasicFileAttributes.class).isOther(), "a device node, not a file");
         long rdev = ((Number) Files.getAttribute(node, "unix:rdev")).longValue();
         assertEquals(HostTree.makedev(195, 3), rdev);
+    }
+
+    @Test
+    void charDeviceIsReadWriteForAllWhateverTheUmask(@TempDir Path dir) throws Exception {
+        HostTree tree = HostTree.at(dir);
+        tree.charDevice("/dev/neuron0", 245, 0);
+        tree.charDevice("/dev/neuron0", 245, 0);   // replaced: still 0666
+        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(tree.path("/dev/neuron0"), LinkOption.NOFOLLOW_LINKS)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "no file; -; 'Character devices:\n  1 mem\n  4 /dev/vc/0\n  5 /dev/tty\n245 neuron\n\nBlock devices:\n  8 sd\n259 blkext\n'",
+            "appended to the char section; 'Character devices:\n195 nvidia\n\nBlock devices:\n  8 sd\n'; "
+                    + "'Character devices:\n195 nvidia\n245 neuron\n\nBlock devices:\n  8 sd\n'",
+            "a listed name keeps its major; 'Character devices:\n246 neuron\n\nBlock devices:\n'; "
+                    + "'Character devices:\n246 neuron\n\nBlock devices:\n'",
+            "a block major is not a char major; 'Character devices:\n\nBlock devices:\n245 neuron\n'; "
+                    + "'Character devices:\n245 neuron\n\nBlock devices:\n245 neuron\n'",
+    })
+    void charMajorsGoToTheCharacterSection(String what, String before, String after, @TempDir Path dir) throws Exception {
+        HostTree tree = HostTree.at(dir);
+        if (!before.equals("-")) {
+            tree.file("/proc/devices", before.replace("\\n", "\n"));
+        }
+        tree.charMajors(Map.of("neuron", 245));
+        assertEquals(after.replace("\\n", "\n"), Files.readString(tree.path("/proc/devices")));
     }
 
     @Test

@@ -6,13 +6,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Reads a device node's major and minor with {@code stat} ({@code unix:rdev}), as a runtime does:
- * never assumed from a name. Paths are host paths under a host root.
+ * never assumed from a name. Paths are host paths under a host root. Links are not followed: a link
+ * under the host root must not make us report (and later inject) whatever device it points at.
  */
 public final class DeviceNodes {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFCHR = 0020000;
+
     private DeviceNodes() {
     }
 
@@ -28,17 +33,25 @@ public final class DeviceNodes {
 
     /**
      * The character device at {@code path} (absolute, as the container sees it) under
-     * {@code hostRoot}; empty when there is no such node (a regular file is not a node).
+     * {@code hostRoot}; empty when there is no such node.
      */
     public static Optional<DeviceNode> stat(Path hostRoot, String path) {
-        Path host = hostRoot.resolve(path.startsWith("/") ? path.substring(1) : path);
+        return stat(path, hostRoot.resolve(path.startsWith("/") ? path.substring(1) : path));
+    }
+
+    /**
+     * The character device at {@code hostPath}, reported as {@code path} in the container; empty
+     * when {@code hostPath} is missing or anything but a character device (a regular file, a block
+     * device, a FIFO, a link).
+     */
+    public static Optional<DeviceNode> stat(String path, Path hostPath) {
         try {
-            if (!Files.readAttributes(host, java.nio.file.attribute.BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).isOther()) {
+            Map<String, Object> attributes = Files.readAttributes(hostPath, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+            if ((((Integer) attributes.get("mode")) & S_IFMT) != S_IFCHR) {
                 return Optional.empty();
             }
-            long rdev = ((Number) Files.getAttribute(host, "unix:rdev", LinkOption.NOFOLLOW_LINKS)).longValue();
-            return Optional.of(new DeviceNode(path, host.toString(), major(rdev), minor(rdev)));
+            long rdev = ((Number) attributes.get("rdev")).longValue();
+            return Optional.of(new DeviceNode(path, hostPath.toString(), major(rdev), minor(rdev)));
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -12,7 +12,6 @@ import dev.jaccel.core.model.NvidiaInventory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +27,7 @@ public final class InventoryJson {
     }
 
     public static String toJson(Inventory inventory, boolean pretty) {
-        StringWriter w = new StringWriter();
-        try {
-            write(inventory, w, pretty);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a StringWriter failed", e);
-        }
-        return w.toString();
+        return JsonTree.writeToString(out -> write(inventory, out, pretty));
     }
 
     public static void write(Inventory inventory, Writer out, boolean pretty) throws IOException {
@@ -54,6 +47,16 @@ public final class InventoryJson {
             g.useDefaultPrettyPrinter();
         }
         g.writeStartObject();
+        writeFields(inventory, g);
+        g.writeEndObject();
+        g.flush();
+    }
+
+    /**
+     * Writes the document's fields into an object the caller has started, so a caller can add
+     * fields of its own (the snapshot adds its host fingerprint).
+     */
+    public static void writeFields(Inventory inventory, JsonGenerator g) throws IOException {
         g.writeFieldName("nvidia");
         writeNvidia(inventory.nvidia(), g);
         g.writeFieldName("neuron");
@@ -63,8 +66,6 @@ public final class InventoryJson {
             g.writeString(e);
         }
         g.writeEndArray();
-        g.writeEndObject();
-        g.flush();
     }
 
     private static void writeNvidia(NvidiaInventory n, JsonGenerator g) throws IOException {
@@ -206,7 +207,8 @@ public final class InventoryJson {
         return fromTree(JsonTree.read(json));
     }
 
-    private static Inventory fromTree(Object root) throws IOException {
+    /** Reads a document already parsed with {@link JsonTree}; fields it does not know are ignored. */
+    public static Inventory fromTree(Object root) throws IOException {
         Map<String, Object> o = object(root, "document");
         return new Inventory(nvidia(o.get("nvidia")), neuron(o.get("neuron")), strings(o.get("errors"), "errors"));
     }

@@ -1,12 +1,15 @@
 package dev.jaccel.core.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +101,54 @@ public final class JsonTree {
             }
             default -> throw new IOException("unexpected token " + t + " at " + location(p));
         }
+    }
+
+    /**
+     * Writes a value of the shape {@link #read} returns (maps in their key order), so a document
+     * read, edited and written back keeps every field it did not touch.
+     */
+    public static void write(Object value, JsonGenerator g) throws IOException {
+        switch (value) {
+            case null -> g.writeNull();
+            case Map<?, ?> map -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    write(e.getValue(), g);
+                }
+                g.writeEndObject();
+            }
+            case List<?> list -> {
+                g.writeStartArray();
+                for (Object item : list) {
+                    write(item, g);
+                }
+                g.writeEndArray();
+            }
+            case String s -> g.writeString(s);
+            case Long l -> g.writeNumber(l);
+            case Integer i -> g.writeNumber(i);
+            case Double d -> g.writeNumber(d);
+            case Boolean b -> g.writeBoolean(b);
+            default -> throw new IllegalArgumentException("not a JSON tree value: " + value.getClass().getName());
+        }
+    }
+
+    /** A document writer, for {@link #writeToString}. */
+    @FunctionalInterface
+    interface DocumentWriter {
+        void writeTo(Writer out) throws IOException;
+    }
+
+    /** What {@code writer} writes, as a string (a StringWriter never fails). */
+    static String writeToString(DocumentWriter writer) {
+        StringWriter w = new StringWriter();
+        try {
+            writer.writeTo(w);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a StringWriter failed", e);
+        }
+        return w.toString();
     }
 
     private static String location(JsonParser p) {

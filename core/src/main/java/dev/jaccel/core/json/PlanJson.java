@@ -8,7 +8,6 @@ import dev.jaccel.core.edits.MountEdit;
 import dev.jaccel.core.edits.Plan;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.util.List;
 
@@ -22,13 +21,7 @@ public final class PlanJson {
     }
 
     public static String toJson(Plan plan, boolean pretty) {
-        StringWriter w = new StringWriter();
-        try {
-            write(plan, w, pretty);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a StringWriter failed", e);
-        }
-        return w.toString();
+        return JsonTree.writeToString(out -> write(plan, out, pretty));
     }
 
     public static void write(Plan plan, Writer out, boolean pretty) throws IOException {
@@ -60,7 +53,9 @@ public final class PlanJson {
             for (DeviceNodeEdit n : edits.deviceNodes()) {
                 g.writeStartObject();
                 g.writeStringField("path", n.path());
-                g.writeStringField("hostPath", n.hostPath());
+                if (n.hostPath() != null) { // CDI: a hostPath is a string or absent (cdi-schema/defs.json)
+                    g.writeStringField("hostPath", n.hostPath());
+                }
                 g.writeStringField("type", n.type());
                 g.writeNumberField("major", n.major());
                 g.writeNumberField("minor", n.minor());

@@ -1,15 +1,15 @@
 package dev.jaccel.core.select;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.host.ProcDevices;
 import dev.jaccel.core.model.DeviceNode;
 import dev.jaccel.core.spi.HostContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code NVIDIA_MIG_CONFIG_DEVICES} and {@code NVIDIA_MIG_MONITOR_DEVICES} (lnc {@code src/cli/common.c}
@@ -69,7 +69,7 @@ public enum MigControl {
      */
     public Optional<DeviceNode> node(HostContext host) {
         try {
-            Optional<Integer> major = charMajor(host, "nvidia-caps");
+            OptionalInt major = ProcDevices.read(host.hostRoot()).major("nvidia-caps");
             if (major.isEmpty()) {
                 return Optional.empty();
             }
@@ -77,7 +77,7 @@ public enum MigControl {
                 String[] f = line.trim().split("\\s+");
                 if (f.length == 2 && f[0].equals(minorName) && f[1].matches("\\d{1,9}")) {
                     String path = "/dev/nvidia-caps/nvidia-cap" + f[1];
-                    return Optional.of(new DeviceNode(path, host.host(path).toString(), major.get(),
+                    return Optional.of(new DeviceNode(path, host.host(path).toString(), major.getAsInt(),
                             Integer.parseInt(f[1])));
                 }
             }
@@ -85,25 +85,5 @@ public enum MigControl {
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    /** The major of a character driver in {@code /proc/devices}. */
-    static Optional<Integer> charMajor(HostContext host, String name) throws IOException {
-        boolean chars = false;
-        List<String> lines = new ArrayList<>(Files.readAllLines(host.host("/proc/devices")));
-        for (String line : lines) {
-            String t = line.trim();
-            if (t.startsWith("Character devices")) {
-                chars = true;
-            } else if (t.startsWith("Block devices")) {
-                chars = false;
-            } else if (chars) {
-                String[] f = t.split("\\s+");
-                if (f.length == 2 && f[1].equals(name) && f[0].matches("\\d{1,9}")) {
-                    return Optional.of(Integer.parseInt(f[0]));
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -24,6 +24,9 @@ import java.io.PrintWriter;
                 DevicesCommand.class,
                 CheckCommand.class,
                 PlanCommand.class,
+                InventoryCommand.class,
+                CdiCommand.class,
+                HooksConfigCommand.class,
         })
 public final class JaccelCommand implements Runnable {
     @CommandLine.Spec
@@ -36,7 +39,14 @@ public final class JaccelCommand implements Runnable {
     }
 
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new JaccelCommand());
+        return execute(new CommandLine(new JaccelCommand()), args, out, err);
+    }
+
+    /**
+     * Runs a picocli command with jaccel's stream, message and exit-code conventions; also the
+     * entry of commands dispatched outside the {@code jaccel} tree (e.g. {@code runtime configure}).
+     */
+    public static int execute(CommandLine cli, String[] args, PrintStream out, PrintStream err) {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExitCodeExceptionMapper(t -> t instanceof JaccelException je ? je.exitCode().code() : 1);

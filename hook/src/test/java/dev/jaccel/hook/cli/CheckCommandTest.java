@@ -2,10 +2,14 @@ package dev.jaccel.hook.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.jaccel.hook.Main;
+import dev.jaccel.testkit.FakeLibraries;
 import dev.jaccel.testkit.FakeNrt;
 import dev.jaccel.testkit.HostTree;
 import dev.jaccel.testkit.NeuronHostFixture;
+import dev.jaccel.testkit.SimulatedHost;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,17 +19,39 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code jaccel check} in-process (Main.run with its own streams) on fake Neuron hosts. */
+/**
+ * {@code jaccel check} in-process (Main.run with its own streams) on fake Neuron hosts and on the
+ * simulated 8-GPU host with the fake NVML.
+ */
 class CheckCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
+
+    /** The simulated NVIDIA host's fake NVML config (the JVM's FAKE_NVML_CONFIG). */
+    static JsonNode nvml;
+
+    @BeforeAll
+    static void configureTheFakeNvml(@TempDir Path simulated) throws Exception {
+        Map<String, String> env = SimulatedHost.create(simulated, SimulatedHost.DEFAULT_PROFILE);
+        // the fake reads FAKE_NVML_CONFIG (fixed by surefire for this JVM) at its first init, so every
+        // in-process test of this module gives it the default profile's config
+        Path fakeConfig = Path.of(System.getenv("FAKE_NVML_CONFIG"));
+        Files.createDirectories(fakeConfig.getParent());
+        Files.copy(Path.of(env.get("FAKE_NVML_CONFIG")), fakeConfig, StandardCopyOption.REPLACE_EXISTING);
+        nvml = JSON.readTree(fakeConfig.toFile());
+    }
 
     record Run(int code, String out, String err) {
     }
@@ -118,10 +144,61 @@ class CheckCommandTest {
         assertTrue(run.out().contains("skip  driver-2.29-runtime: not checked, runtime unknown\n"), run.out());
     }
 
+    /** What check prints for the simulated host's GPUs, from the fake's config. */
+    private static String nvidiaLine() {
+        int cuda = nvml.get("cudaDriverVersion").asInt();
+        String driver = nvml.get("driverVersion").asText();
+        return "nvidia driver: " + driver + ", CUDA " + cuda / 1000 + "." + cuda % 1000 / 10
+                + ", NVML " + nvml.get("nvmlVersion").asText() + ", kernel module " + driver
+                + ", " + nvml.get("devices").size() + " GPUs\n";
+    }
+
+    @ParameterizedTest(name = "NVIDIA with Neuron {0}, runtime {1}: exit {2}")
+    @CsvSource(nullValues = "-", value = {
+            "-, -, 0, -",
+            "inf2, -, 0, check: every applicable rule passes",
+            "inf1, 2.21.0.0, 3, check: 1 rule failed",
+    })
+    void theNvidiaLineComesFirstWhateverNeuronSays(String neuronProfile, String runtime, int code, String last)
+            throws Exception {
+        Map<String, String> env = SimulatedHost.create(dir.resolve("sim"), SimulatedHost.DEFAULT_PROFILE);
+        HostTree tree = HostTree.at(Path.of(env.get("JACCEL_HOST_ROOT")));
+        List<String> args = new ArrayList<>(List.of("check", "--host-root", tree.root().toString(),
+                "--nvml-library", FakeLibraries.nvml().toString()));
+        FakeNrt nrt = null;
+        if (neuronProfile != null) {
+            NeuronHostFixture.layOutProfile(neuronProfile, tree);
+            nrt = FakeNrt.withConfig(dir, nrtConfig(neuronProfile, runtime));
+            args.addAll(List.of("--nrt-library", nrt.path().toString()));
+        }
+        try {
+            Run run = check(args.toArray(String[]::new));
+            assertEquals(code, run.code(), run.out() + run.err());
+            assertTrue(run.out().startsWith(nvidiaLine()), run.out());
+            if (neuronProfile == null) {
+                assertEquals(nvidiaLine() + "neuron: not present (no /dev/neuron* device and no neuron driver "
+                        + "(/sys/module/neuron/version) under " + tree.root() + ": not a Neuron host, "
+                        + "or aws-neuronx-dkms is not installed and loaded)\n", run.out());
+                assertEquals("", run.err());
+            } else {
+                assertTrue(run.out().contains("\nneuron driver:  "), run.out());
+                assertTrue(run.out().endsWith(last + "\n"), run.out());
+                assertEquals(code == 0 ? 0 : 1, run.err().lines().count(), run.err());
+            }
+        } finally {
+            if (nrt != null) {
+                nrt.close();
+            }
+        }
+    }
+
     @Test
     void nothingPresentExitsFour() {
         HostTree tree = HostTree.at(dir.resolve("empty")).dir("/dev");
-        Run run = check("check", "--host-root", tree.root().toString());
+        // an explicit missing library: dlopen("libnvidia-ml.so.1") would find the fake other tests
+        // of this JVM loaded (a library already in the process matches by soname)
+        Run run = check("check", "--host-root", tree.root().toString(),
+                "--nvml-library", dir.resolve("missing/libnvidia-ml.so.1").toString());
         assertEquals(4, run.code(), run.out() + run.err());
         assertEquals("", run.out());
         assertTrue(run.err().startsWith("jaccel: nothing to check: no Neuron or NVIDIA driver found ("), run.err());

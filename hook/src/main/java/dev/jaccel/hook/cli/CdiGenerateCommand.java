@@ -1,0 +1,175 @@
+package dev.jaccel.hook.cli;
+
+import dev.jaccel.core.ExitCode;
+import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.cdi.CdiGenerator;
+import dev.jaccel.core.cdi.CdiSpec;
+import dev.jaccel.core.cdi.CdiSpecJson;
+import dev.jaccel.core.io.AtomicFiles;
+import dev.jaccel.core.json.InventoryJson;
+import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.snapshot.InventorySnapshot;
+import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.core.spi.Inventories;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code jaccel cdi generate}: one CDI spec per vendor, {@code nvidia.com/gpu} and
+ * {@code aws.amazon.com/neuron} (a CDI file holds exactly one kind).
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, description = {
+        "Write CDI specs for the devices of this host: kind nvidia.com/gpu (devices named by index, UUID,",
+        "<gpu>:<mig> and all) and kind aws.amazon.com/neuron (by index and all). One file per kind, replaced",
+        "atomically. Also writes the inventory snapshot (unless --inventory is given).",
+        "",
+        "Files: without --output, <DIR>/jaccel-nvidia.json and <DIR>/jaccel-neuron.json, DIR being --output-dir",
+        "(default /etc/cdi); the file of a vendor that has no device any more is removed. With --output FILE,",
+        "FILE when there is one kind, else <FILE stem>-nvidia<.ext> and <FILE stem>-neuron<.ext>."})
+public final class CdiGenerateCommand implements Runnable {
+    static final Path DEFAULT_DIR = Path.of("/etc/cdi");
+
+    enum Vendor {
+        nvidia, neuron;
+
+        static Vendor of(CdiSpec spec) {
+            return spec.kind().equals(CdiGenerator.NVIDIA_KIND) ? nvidia : neuron;
+        }
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    HostOptions hostOptions;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Spec file (see Files above).")
+    Path output;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Folder of jaccel-<vendor>.json (default: /etc/cdi).")
+    Path outputDir;
+
+    @Option(names = "--vendor", paramLabel = "VENDOR", description = "Only this vendor: ${COMPLETION-CANDIDATES}.")
+    Vendor vendor;
+
+    @Option(names = "--inventory", paramLabel = "FILE",
+            description = "Describe the devices of this inventory (a `jaccel devices --json` document or a snapshot) instead of discovering them.")
+    Path inventoryFile;
+
+    @Option(names = "--snapshot", paramLabel = "FILE",
+            description = "Where to write the inventory snapshot (default: $JACCEL_SNAPSHOT, else /var/lib/jaccel/inventory.json).")
+    Path snapshot;
+
+    @Override
+    public void run() {
+        if (output != null && outputDir != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --output or --output-dir, not both");
+        }
+        Map<String, String> env = System.getenv();
+        HostContext host = hostOptions.resolve(env);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        Inventory inventory;
+        if (inventoryFile != null) {
+            inventory = readInventory(inventoryFile);
+        } else {
+            inventory = Inventories.discover(host);
+            Path file = snapshot != null ? snapshot : InventorySnapshot.defaultPath(env);
+            Snapshots.write(file, inventory, host, "--snapshot");
+            out.println("wrote " + file + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");
+        }
+        Snapshots.warn(inventory, err);
+
+        List<CdiSpec> specs = new ArrayList<>();
+        List<CdiSpec> generated;
+        try {
+            generated = CdiGenerator.generate(inventory, host, w -> err.println("jaccel: warning: " + w));
+        } catch (IllegalArgumentException e) {
+            throw JaccelException.badInput("the inventory cannot be written as CDI: " + e.getMessage());
+        }
+        for (CdiSpec s : generated) {
+            if (vendor == null || Vendor.of(s) == vendor) {
+                specs.add(s);
+            }
+        }
+        if (specs.isEmpty()) {
+            throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE,
+                    "no " + (vendor == null ? "NVIDIA GPU or Neuron device" : vendor + " device")
+                            + " to describe (" + Snapshots.describe(inventory) + ")");
+        }
+        for (CdiSpec s : specs) {
+            Path file = target(s, specs.size());
+            write(file, CdiSpecJson.toBytes(s));
+            out.println("wrote " + file + " (" + s.kind() + ": " + s.devices().size() + " devices)");
+        }
+        if (output == null) {
+            removeVanished(specs, out);
+        }
+    }
+
+    private Path target(CdiSpec s, int count) {
+        Vendor v = Vendor.of(s);
+        if (output == null) {
+            return (outputDir != null ? outputDir : DEFAULT_DIR).resolve("jaccel-" + v + ".json");
+        }
+        if (count == 1) {
+            return output;
+        }
+        String name = output.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String derived = dot > 0 ? name.substring(0, dot) + "-" + v + name.substring(dot) : name + "-" + v;
+        return output.resolveSibling(derived);
+    }
+
+    /** A vendor whose devices are gone must not leave a spec behind that injects them. */
+    private void removeVanished(List<CdiSpec> written, PrintWriter out) {
+        Path dir = outputDir != null ? outputDir : DEFAULT_DIR;
+        for (Vendor v : Vendor.values()) {
+            if ((vendor == null || vendor == v) && written.stream().noneMatch(s -> Vendor.of(s) == v)) {
+                Path stale = dir.resolve("jaccel-" + v + ".json");
+                try {
+                    if (Files.deleteIfExists(stale)) {
+                        out.println("removed " + stale + " (no " + v + " device any more)");
+                    }
+                } catch (IOException e) {
+                    throw JaccelException.badInput("cannot remove the stale spec " + stale + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void write(Path file, byte[] content) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            AtomicFiles.write(file, content);
+        } catch (IOException e) {
+            throw JaccelException.badInput("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Inventory readInventory(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return InventoryJson.read(in);
+        } catch (NoSuchFileException e) {
+            throw JaccelException.badInput("--inventory " + file + ": no such file");
+        } catch (IOException e) {
+            throw JaccelException.badInput("--inventory " + file + ": not a jaccel inventory document: " + e.getMessage());
+        }
+    }
+}

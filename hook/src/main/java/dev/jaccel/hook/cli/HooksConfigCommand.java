@@ -1,0 +1,161 @@
+package dev.jaccel.hook.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.io.AtomicFiles;
+import dev.jaccel.core.json.JsonTree;
+import dev.jaccel.core.snapshot.InventorySnapshot;
+import dev.jaccel.core.spi.HostContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * {@code jaccel hooks-config}: the podman / CRI-O hooks.d entry (oci-hooks(5), schema 1.0.0) that
+ * runs {@code jaccel hook <stage>}. hooks.d can gate a hook on annotations, {@code process.args[0]},
+ * bind mounts or always, not on the environment; so by default the hook is injected only into
+ * containers that carry an annotation matching {@code --annotation} (the opt-in), and the hook then
+ * honours the selectors in the container's env and annotations. {@code --always} injects it into
+ * every container (it answers fast when nothing is requested).
+ */
+@Command(name = "hooks-config", mixinStandardHelpOptions = true, description = {
+        "Print the podman / CRI-O hooks.d entry that runs `jaccel hook <stage>`.",
+        "With --output DIR it is written to DIR/" + HooksConfigCommand.FILE_NAME + ". The hook is injected into containers that",
+        "opt in with an annotation (hooks.d cannot match env), or into every container with --always."})
+public final class HooksConfigCommand implements Runnable {
+    static final String FILE_NAME = "50-jaccel.json";
+    /** The stages {@code jaccel hook} implements. */
+    static final List<String> STAGES = List.of("prestart", "createRuntime", "createContainer", "poststart", "poststop");
+    static final String DEFAULT_ANNOTATION = "^jaccel\\.dev/.+$";
+    /** The hook's whole environment: nothing is inherited from the runtime, let alone the image. */
+    static final String HOOK_PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "hooks.d folder to write " + FILE_NAME + " into (e.g. /usr/share/containers/oci/hooks.d); default: print.")
+    Path output;
+
+    @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "prestart",
+            description = "OCI hook stage: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = Stages.class)
+    String stage;
+
+    @Option(names = "--annotation", paramLabel = "REGEX", defaultValue = DEFAULT_ANNOTATION,
+            description = "Inject the hook into containers with an annotation whose key matches (POSIX ERE; default: ${DEFAULT-VALUE}).")
+    String annotation;
+
+    @Option(names = "--always", description = "Inject the hook into every container instead.")
+    boolean always;
+
+    @Option(names = "--jaccel", paramLabel = "PATH", description = "Absolute path of the jaccel launcher (default: this installation's bin/jaccel).")
+    Path jaccel;
+
+    @Option(names = "--host-root", paramLabel = "DIR", description = "Passed to the hook as JACCEL_HOST_ROOT.")
+    String hostRoot;
+
+    @Option(names = "--nvml-library", paramLabel = "PATH", description = "Passed to the hook as JACCEL_NVML_LIBRARY.")
+    String nvmlLibrary;
+
+    @Option(names = "--nrt-library", paramLabel = "PATH", description = "Passed to the hook as JACCEL_NRT_LIBRARY.")
+    String nrtLibrary;
+
+    @Option(names = "--snapshot", paramLabel = "FILE", description = "Passed to the hook as JACCEL_SNAPSHOT.")
+    String snapshot;
+
+    static final class Stages extends ArrayList<String> {
+        Stages() {
+            super(STAGES);
+        }
+    }
+
+    @Override
+    public void run() {
+        if (!STAGES.contains(stage)) {
+            throw JaccelException.badInput("--stage " + stage + ": give one of " + String.join(", ", STAGES));
+        }
+        if (!always) {
+            try {
+                Pattern.compile(annotation);
+            } catch (PatternSyntaxException e) {
+                throw JaccelException.badInput("--annotation " + annotation + ": not a regular expression: " + e.getDescription());
+            }
+        }
+        byte[] json = render(Launcher.resolve(jaccel, "--jaccel"));
+        if (output == null) {
+            spec.commandLine().getOut().print(new String(json, StandardCharsets.UTF_8));
+            spec.commandLine().getOut().flush();
+            return;
+        }
+        Path file = output.resolve(FILE_NAME);
+        try {
+            Files.createDirectories(output);
+            AtomicFiles.write(file, json);
+        } catch (IOException e) {
+            throw JaccelException.badInput("--output " + output + ": cannot write " + file + ": " + e.getMessage());
+        }
+        spec.commandLine().getOut().println("wrote " + file);
+    }
+
+    byte[] render(Path launcher) {
+        List<String> env = new ArrayList<>(List.of(HOOK_PATH_ENV));
+        addEnv(env, HostContext.ENV_HOST_ROOT, hostRoot);
+        addEnv(env, HostContext.ENV_NVML_LIBRARY, nvmlLibrary);
+        addEnv(env, HostContext.ENV_NRT_LIBRARY, nrtLibrary);
+        addEnv(env, InventorySnapshot.ENV_SNAPSHOT, snapshot);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(bytes)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("version", "1.0.0");
+            g.writeObjectFieldStart("hook");
+            g.writeStringField("path", launcher.toString());
+            g.writeArrayFieldStart("args");
+            for (String arg : List.of("jaccel", "hook", stage)) {
+                g.writeString(arg);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("env");
+            for (String e : env) {
+                g.writeString(e);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeObjectFieldStart("when");
+            if (always) {
+                g.writeBooleanField("always", true);
+            } else {
+                g.writeObjectFieldStart("annotations");
+                g.writeStringField(annotation, ".*");
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("stages");
+            g.writeString(stage);
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    private static void addEnv(List<String> env, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            env.add(key + "=" + value);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.jaccel.hook.cli;
+
+import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.snapshot.InventorySnapshot;
+import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.core.spi.Inventories;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** {@code jaccel inventory refresh}: the snapshot container starts read instead of NVML and libnrt. */
+@Command(name = "inventory", mixinStandardHelpOptions = true, description = "Manage the inventory snapshot read at container start.",
+        subcommands = {InventoryCommand.Refresh.class})
+public final class InventoryCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    @Command(name = "refresh", mixinStandardHelpOptions = true, description = {
+            "Discover the devices (NVML, libnrt) and write the inventory snapshot with a fingerprint of the host.",
+            "Container starts use the snapshot while the driver versions and /dev/nvidia*, /dev/neuron* nodes match."})
+    public static final class Refresh implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        HostOptions hostOptions;
+
+        @Option(names = "--output", paramLabel = "FILE",
+                description = "Snapshot file (default: $JACCEL_SNAPSHOT, else /var/lib/jaccel/inventory.json).")
+        Path output;
+
+        @Override
+        public void run() {
+            Map<String, String> env = System.getenv();
+            HostContext host = hostOptions.resolve(env);
+            Path file = output != null ? output : InventorySnapshot.defaultPath(env);
+            Inventory inventory = Inventories.discover(host);
+            Snapshots.write(file, inventory, host, "--output");
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("wrote " + file + " (" + Snapshots.describe(inventory) + ")");
+            Snapshots.warn(inventory, spec.commandLine().getErr());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.jaccel.hook.cli;
+
+import dev.jaccel.core.JaccelException;
+import dev.jaccel.hook.Main;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+
+/**
+ * Where the {@code bin/jaccel} launcher of this installation is: runtime configurations
+ * (hooks.d, Docker's daemon.json) must name an absolute path to it.
+ */
+final class Launcher {
+    private Launcher() {
+    }
+
+    /** {@code explicit} when given, else the {@code bin/jaccel} above the jar (or classes folder) this code runs from. */
+    static Path resolve(Path explicit, String flag) {
+        if (explicit != null) {
+            if (!explicit.isAbsolute()) {
+                throw JaccelException.badInput(flag + " " + explicit + ": give an absolute path (the runtime runs it from anywhere)");
+            }
+            return explicit;
+        }
+        CodeSource source = Main.class.getProtectionDomain().getCodeSource();
+        if (source != null) {
+            try {
+                // hook/target/jaccel-hook.jar or hook/target/classes: bin/jaccel is three levels up
+                Path dir = Path.of(source.getLocation().toURI()).toAbsolutePath();
+                for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
+                    Path launcher = dir.resolve("bin/jaccel");
+                    if (Files.isExecutable(launcher)) {
+                        return launcher.normalize();
+                    }
+                }
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // not a file location: fall through to the message below
+            }
+        }
+        throw JaccelException.badInput("cannot find the jaccel launcher (bin/jaccel) of this installation: give its absolute path with " + flag);
+    }
+}

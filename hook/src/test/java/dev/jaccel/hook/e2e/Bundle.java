@@ -1,0 +1,116 @@
+package dev.jaccel.hook.e2e;
+
+import dev.jaccel.core.json.JsonDocument;
+import dev.jaccel.core.json.JsonValue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An OCI bundle for the end-to-end tests: a busybox rootfs (the static busybox copied in, applets
+ * as symlinks) and the config.json {@code runc spec} writes, edited for a non-interactive command.
+ */
+final class Bundle {
+    static final List<String> APPLETS = List.of("sh", "ls", "cat", "env", "stat", "test", "echo", "head", "readlink",
+            "grep", "sort", "true", "tr");
+
+    final Path dir;
+    final Path rootfs;
+    private final JsonDocument spec;
+
+    private Bundle(Path dir, JsonDocument spec) {
+        this.dir = dir;
+        this.rootfs = dir.resolve("rootfs");
+        this.spec = spec;
+    }
+
+    /** A bundle running {@code sh -c script}. */
+    static Bundle create(Path dir, String script) {
+        try {
+            Path bin = Files.createDirectories(dir.resolve("rootfs/bin"));
+            Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
+            for (String applet : APPLETS) {
+                Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+            }
+            Process p = new ProcessBuilder("runc", "spec", "--bundle", dir.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("runc spec failed: " + out);
+            }
+            Bundle b = new Bundle(dir, JsonDocument.parse(Files.readAllBytes(dir.resolve("config.json"))));
+            JsonValue.Obj process = b.spec.rootObject().object("process");
+            process.put("terminal", false);
+            process.put("args", new JsonValue.Arr().add("sh").add("-c").add(script));
+            return b.write();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Another bundle with a copy of this one's config.json, running on this bundle's (read-only) rootfs. */
+    Bundle sharingRootfs(Path otherDir) {
+        try {
+            Files.createDirectories(otherDir);
+            Bundle b = new Bundle(otherDir, JsonDocument.parse(spec.toBytes()));
+            b.spec().object("root").put("path", rootfs.toString()).put("readonly", true);
+            return b.write();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    JsonValue.Obj spec() {
+        try {
+            return spec.rootObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Bundle env(String... kv) {
+        JsonValue.Arr env = spec().object("process").array("env");
+        for (String s : kv) {
+            env.add(s);
+        }
+        return write();
+    }
+
+    /** A hook entry with an explicit env, as jaccel documents its registration. */
+    Bundle hook(String stage, List<String> args, List<String> env) {
+        JsonValue.Arr a = new JsonValue.Arr();
+        args.forEach(a::add);
+        JsonValue.Arr e = new JsonValue.Arr();
+        env.forEach(e::add);
+        spec().object("hooks").array(stage).add(new JsonValue.Obj().put("path", args.getFirst()).put("args", a).put("env", e));
+        return write();
+    }
+
+    /** A node the runtime creates WITHOUT a cgroup allow rule: present but not usable. */
+    Bundle nodeWithoutRule(String path, int major, int minor) {
+        spec().object("linux").array("devices").add(new JsonValue.Obj().put("path", path).put("type", "c")
+                .put("major", major).put("minor", minor).put("fileMode", 0666).put("uid", 0).put("gid", 0));
+        return write();
+    }
+
+    Bundle write() {
+        try {
+            Files.write(dir.resolve("config.json"), spec.toBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    byte[] configBytes() {
+        try {
+            return Files.readAllBytes(dir.resolve("config.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

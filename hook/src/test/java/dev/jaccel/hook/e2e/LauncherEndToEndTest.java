@@ -1,0 +1,119 @@
+package dev.jaccel.hook.e2e;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * NVIDIAScape (CVE-2025-23266): a hook's environment can come from the image, so nothing in the
+ * caller's environment may change what the JVM loads.
+ */
+class LauncherEndToEndTest {
+    static final Map<String, String> HOSTILE = Map.of(
+            "LD_PRELOAD", "/proc/self/cwd/poc.so",
+            "LD_LIBRARY_PATH", "/proc/self/cwd",
+            "JAVA_TOOL_OPTIONS", "-javaagent:/proc/self/cwd/agent.jar",
+            "JDK_JAVA_OPTIONS", "-Dhostile=1",
+            "_JAVA_OPTIONS", "-Dhostile=2");
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void launcherBuilt() {
+        assumeTrue(Files.isRegularFile(Jaccel.REPO.resolve("hook/target/jaccel-hook.jar")),
+                "bin/jaccel needs hook/target/jaccel-hook.jar: run through mvn verify (after package)");
+    }
+
+    /** A stand-in "JDK" whose java records the environment and arguments it was started with. */
+    @ParameterizedTest
+    @CsvSource({"--version", "devices"})
+    void hostileVariablesNeverReachTheJvm(String command) throws IOException {
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");
+        Path envOut = tmp.resolve("env.txt");
+        Path java = jdk.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nenv > " + envOut + "\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = new java.util.HashMap<>(HOSTILE);
+        env.put("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString());
+        Jaccel.Result r = Jaccel.run(List.of(command), env, new byte[0]);
+        assertEquals(0, r.exit(), r.both());
+        String seen = Files.readString(envOut);
+        for (String name : HOSTILE.keySet()) {
+            assertFalse(seen.lines().anyMatch(l -> l.startsWith(name + "=")), name + " reached the JVM:\n" + seen);
+        }
+        assertTrue(seen.contains("JACCEL_JAVA_HOME="), "the rest of the environment is passed on");
+    }
+
+    /**
+     * The launcher's no-JVM answer is conservative: whenever the planner's own test says a spec may
+     * ask for a device, the JVM is started (a stand-in java records that it ran).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "nothing | - | false",
+            "unrelated env | \"HOME=/root\" | false",
+            "Go-escaped HTML characters | \"GREETING=\\u003cb\\u003e \\u0026\" | false",
+            "NVIDIA_VISIBLE_DEVICES=all | \"NVIDIA_VISIBLE_DEVICES=all\" | true",
+            "NVIDIA_VISIBLE_DEVICES=void | \"NVIDIA_VISIBLE_DEVICES=void\" | true",
+            "legacy CUDA image | \"CUDA_VERSION=12.4.1\" | true",
+            "Neuron devices | \"AWS_NEURON_VISIBLE_DEVICES=0\" | true",
+            "Neuron cores | \"NEURON_RT_VISIBLE_CORES=0-1\" | true",
+            "escaped selector name | \"NVIDIA\\u005fVISIBLE_DEVICES=all\" | true",
+            "CDI annotation | annotation | true",
+            "device mount | mount | true"})
+    void fastPathStartsTheJvmWheneverTheSpecMayAskForADevice(String name, String envEntry, boolean jvm)
+            throws IOException {
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");
+        Path ran = tmp.resolve("jvm-ran");
+        Path java = jdk.resolve("java");
+        Files.writeString(java, "#!/bin/sh\ntouch " + ran + "\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        String extra = switch (envEntry == null ? "-" : envEntry) {
+            case "annotation" -> "\"env\":[],\"x\":0},\"annotations\":{\"cdi.k8s.io/gpu\":\"nvidia.com/gpu=0\"}";
+            case "mount" -> "\"env\":[],\"x\":0},\"mounts\":[{\"source\":\"/dev/null\","
+                    + "\"destination\":\"/var/run/nvidia-container-devices/GPU-0\"}]";
+            case "-" -> "\"env\":[]}";
+            default -> "\"env\":[" + envEntry + "]}";
+        };
+        String config = "{\"ociVersion\":\"1.0.2\",\"process\":{" + extra + ",\"root\":{\"path\":\"rootfs\"}}";
+        Files.writeString(bundle.resolve("config.json"), config);
+        dev.jaccel.core.oci.OciSpec spec = dev.jaccel.core.oci.OciSpec.parse(config.getBytes(), "config.json");
+        if (dev.jaccel.core.plan.DefaultPlanner.mayRequestDevices(spec.request())) {
+            assertTrue(jvm, "the table must expect the JVM where the planner may see a request");
+        }
+        String state = "{\"ociVersion\":\"1.0.2\",\"id\":\"c\",\"status\":\"creating\",\"pid\":1,\"bundle\":\""
+                + bundle + "\"}";
+        Jaccel.Result r = Jaccel.run(List.of("hook", "prestart"), Map.of("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString()),
+                state.getBytes());
+        assertEquals(0, r.exit(), r.both());
+        assertEquals(jvm, Files.exists(ran), name + ": JVM started?");
+    }
+
+    @Test
+    void realJvmPicksUpNoOptionsFromTheCaller() {
+        Jaccel.Result r = Jaccel.run(List.of("--version"), Map.of(
+                "JAVA_TOOL_OPTIONS", "-Dhostile=1", "JDK_JAVA_OPTIONS", "-Dhostile=2", "_JAVA_OPTIONS", "-Dhostile=3"),
+                new byte[0]);
+        assertEquals(0, r.exit(), r.both());
+        assertTrue(r.out().startsWith("jaccel "), r.both());
+        assertFalse(r.err().contains("Picked up"), "the JVM saw a caller's option variable:\n" + r.err());
+    }
+}

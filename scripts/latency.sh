@@ -151,8 +151,16 @@ if [ -n "$gpu_container_reason" ]; then
   unavailable hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" "$gpu_container_reason"
 else
   if JACCEL_SNAPSHOT="$snapshot" "$jaccel" inventory refresh >/dev/null 2>"$work/snapshot.err"; then
-    probe hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" "$reset_gpu_rootfs" \
-      "JACCEL_SNAPSHOT=$snapshot $jaccel hook prestart < $work/state-gpus.json"
+    # the snapshot row counts only if the hook really reads it: it must succeed with no NVML at all
+    sh -c "$reset_gpu_rootfs"
+    if JACCEL_SNAPSHOT="$snapshot" JACCEL_NVML_LIBRARY="$work/no-libnvidia-ml.so.1" \
+        "$jaccel" hook prestart < "$work/state-gpus.json" >/dev/null 2>"$work/snapshot-use.err"; then
+      probe hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" "$reset_gpu_rootfs" \
+        "JACCEL_SNAPSHOT=$snapshot $jaccel hook prestart < $work/state-gpus.json"
+    else
+      unavailable hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" \
+        "the hook does not use the snapshot (with no NVML it fails: $(head -n 1 "$work/snapshot-use.err" | cut -c1-120))"
+    fi
   else
     unavailable hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" \
       "jaccel inventory refresh failed: $(head -n 1 "$work/snapshot.err" | cut -c1-160)"

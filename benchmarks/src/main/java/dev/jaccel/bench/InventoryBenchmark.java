@@ -3,6 +3,7 @@ package dev.jaccel.bench;
 import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.BackendUnavailableException;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.model.VendorInventory;
@@ -25,6 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 import java.util.concurrent.TimeUnit;
@@ -38,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The state holds one NVML session open, as a service does, so the backend's own init and
  * shutdown are reference-count steps rather than the fake re-reading its config (a real driver's
  * first init costs milliseconds to seconds and is not what this measures). Also measured: the NVML
- * half alone ({@link #nvmlEnumeration}) and the {@code devices --json} rendering.
+ * half alone ({@link #nvmlEnumeration}), the snapshot read the hook does instead of discovery, and
+ * the {@code devices --json} rendering.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -51,9 +56,10 @@ public class InventoryBenchmark {
     NvidiaBackend backend;
     NvmlSession held;
     Inventory inventory;
+    Path snapshot;
 
     @Setup
-    public void setUp() throws NvmlException, BackendUnavailableException {
+    public void setUp() throws NvmlException, BackendUnavailableException, IOException {
         host = BenchHost.context();
         held = NvmlLibrary.load(BenchHost.nvmlLibrary()).openSession();
         backend = new NvidiaBackend();
@@ -62,11 +68,21 @@ public class InventoryBenchmark {
             throw new IllegalStateException("expected the simulated host's 8 GPUs, found " + nvidia);
         }
         inventory = BenchHost.discover();
+        snapshot = Files.createTempFile("jaccel-bench-snapshot", ".json");
+        InventorySnapshot.write(snapshot, inventory, host);
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws IOException {
         held.close();
+        Files.deleteIfExists(snapshot);
+    }
+
+    /** What the hook does instead of discovery: read the snapshot and check the host still matches it. */
+    @Benchmark
+    public Inventory snapshotRead() {
+        return InventorySnapshot.readIfFresh(snapshot, host)
+                .orElseThrow(() -> new IllegalStateException("the snapshot was not fresh"));
     }
 
     @Benchmark

@@ -9,6 +9,8 @@ import dev.jaccel.core.edits.ContainerEdits;
 import dev.jaccel.core.edits.DeviceNodeEdit;
 import dev.jaccel.core.edits.MountEdit;
 import dev.jaccel.core.json.JsonTree;
+import dev.jaccel.core.oci.OciSpec;
+import dev.jaccel.core.oci.SpecEditor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,9 +32,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Editing a realistic container spec (podman's 12 KB config.json of a CUDA image): parse, add the
- * devices, device-cgroup rules, driver mounts and env of an 8-GPU injection, write it back.
- * jackson-core streaming into plain maps ({@link JsonTree}, what jaccel uses) against a databind
- * {@code JsonNode} tree. Both keep every field they do not understand.
+ * devices, device-cgroup rules, driver mounts and env jaccel plans for all 8 GPUs, write it back.
+ * jaccel's editor ({@link OciSpec}/{@link SpecEditor} on a {@code JsonDocument}, which writes back
+ * untouched bytes as they were) against jackson-core streaming into plain maps ({@link JsonTree})
+ * and a databind {@code JsonNode} tree. All three keep every field they do not understand.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -50,6 +53,13 @@ public class SpecEditBenchmark {
         config = Workloads.podmanCudaConfig();
         edits = Workloads.cudaImageEdits(BenchHost.discover(), BenchHost.context());
         mapper = new ObjectMapper();
+    }
+
+    @Benchmark
+    public byte[] jaccelSpecEditor() {
+        OciSpec spec = OciSpec.parse(config, "config.json");
+        SpecEditor.apply(spec, edits);
+        return spec.toBytes();
     }
 
     @Benchmark

@@ -1,118 +1,166 @@
 package dev.jaccel.hook.aot;
 
 import dev.jaccel.hook.Main;
+import dev.jaccel.hook.oci.HookCommand;
+import dev.jaccel.hook.runtime.RuntimeShim;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The training run behind {@code bin/jaccel aot-train}: the launcher starts this class with exactly
- * the class path and JVM flags of a normal start plus the option that records an AOT cache (CDS
- * archive before JDK 24), and it drives the commands a host runs most through {@link Main#run}
- * in-process, so their classes end up loaded and linked in the cache.
+ * the class path and JVM flags of a normal start plus the option that records an AOT cache (a CDS
+ * archive before JDK 24), and it drives the paths a host runs most in-process, so that their classes
+ * end up loaded and linked in the cache: the hook with and without an accelerator, from the snapshot
+ * and from NVML, the runtime shim's spec edit, {@code devices --json}, {@code plan},
+ * {@code inventory refresh}.
  *
- * <p>Only commands without side effects outside a private temporary directory are run (no runtime
- * exec, no device nodes), so training is safe on a production host; there it should run against the
- * real driver, on a build machine against the simulated host ({@code --host-root} and
- * {@code --nvml-library} with the fake, as scripts/aot-train.sh does). A scenario that fails is
- * reported on stderr and training goes on: a missing piece makes the cache less complete, never
- * wrong.
+ * <p>By default only read-only work is done, plus files in a private temporary directory, so
+ * training is safe on a production host against its real driver. {@code --simulated} (for build
+ * machines, on the testkit's simulated host) adds the GPU hook runs that create device nodes: they
+ * go under the private directory's rootfs, and the device-cgroup allow rules go to the group of a
+ * {@code sleep} child, which is this JVM's group. {@code --container-path-only} leaves out the
+ * picocli commands (a smaller cache, for measuring what the extra classes cost the hook). A
+ * scenario that fails is reported on stderr and training goes on: a missing piece leaves the cache
+ * less complete, never wrong.
  */
 public final class AotTraining {
-    /** An excerpt (9 of 31 terms) of the nvidia/cuda:12.4.1 images' NVIDIA_REQUIRE_CUDA (gitlab.com/nvidia/container-images/cuda, dist/12.4.1). */
+    /** The nvidia/cuda:12.4.1 images' requirement, first terms (gitlab.com/nvidia/container-images/cuda, dist/12.4.1). */
     private static final String REQUIRE_CUDA_12_4 = "cuda>=12.4 brand=tesla,driver>=470,driver<471 "
             + "brand=unknown,driver>=470,driver<471 brand=nvidia,driver>=470,driver<471 brand=tesla,driver>=525,driver<526 "
             + "brand=unknown,driver>=525,driver<526 brand=nvidia,driver>=525,driver<526 brand=tesla,driver>=535,driver<536 "
             + "brand=unknown,driver>=535,driver<536 brand=nvidia,driver>=535,driver<536";
+    private static final List<String> CUDA_ENV = List.of("PATH=/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/bin:/bin",
+            "NVIDIA_VISIBLE_DEVICES=all", "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
+            "NVIDIA_REQUIRE_CUDA=" + REQUIRE_CUDA_12_4, "CUDA_VERSION=12.4.1");
 
     private AotTraining() {
     }
 
-    public static void main(String[] args) throws IOException {
-        List<String> host = List.of();   // the host comes from the environment (JACCEL_HOST_ROOT, ...)
+    /** One training scenario; returns the exit code jaccel would have returned. */
+    @FunctionalInterface
+    interface Run {
+        int run(InputStream in, PrintStream out, PrintStream err) throws IOException;
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        boolean simulated = List.of(args).contains("--simulated");
+        boolean containerPathOnly = List.of(args).contains("--container-path-only");
+        Map<String, String> env = System.getenv();
         Path work = Files.createTempDirectory("jaccel-aot-train");
         int failed = 0;
+        Process sleeper = null;
         try {
-            for (Scenario s : scenarios(work, host)) {
-                failed += s.run() == 0 ? 0 : 1;
+            Path plain = bundle(work.resolve("plain"), List.of("PATH=/usr/bin:/bin"));
+            Path gpus = bundle(work.resolve("gpus"), CUDA_ENV);
+            Path snapshot = work.resolve("inventory.json");
+            Map<String, String> withSnapshot = with(env, "JACCEL_SNAPSHOT", snapshot.toString());
+            Map<String, String> withoutSnapshot = with(env, "JACCEL_SNAPSHOT", work.resolve("none.json").toString());
+
+            failed += scenario("hook prestart, no accelerator requested", state(plain, ProcessHandle.current().pid()),
+                    (in, out, err) -> HookCommand.run(List.of("prestart"), in, err, env));
+            if (!containerPathOnly) {
+                failed += scenario("devices --json", new byte[0],
+                        (in, out, err) -> Main.run(new String[] {"devices", "--json"}, in, out, err));
+                failed += scenario("plan, all GPUs with a CUDA requirement", new byte[0], (in, out, err) -> Main.run(
+                        new String[] {"plan", "--env", CUDA_ENV.get(1), "--env", CUDA_ENV.get(2), "--env", CUDA_ENV.get(3),
+                                "--env", CUDA_ENV.get(4)}, in, out, err));
+            }
+            failed += scenario("inventory refresh", new byte[0], (in, out, err) ->
+                    Main.run(new String[] {"inventory", "refresh", "--output", snapshot.toString()}, in, out, err));
+            failed += scenario("runtime create's spec edit, JACCEL_SNAPSHOT set", new byte[0],
+                    (in, out, err) -> RuntimeShim.inject(work.resolve("gpus"), withSnapshot, err) ? 0 : 3);
+            failed += scenario("runtime create's spec edit, no snapshot", new byte[0], (in, out, err) -> {
+                Files.writeString(gpus.resolve("config.json"), config(CUDA_ENV));
+                return RuntimeShim.inject(gpus, withoutSnapshot, err) ? 0 : 3;
+            });
+            if (simulated) {
+                sleeper = new ProcessBuilder("sleep", "120").start();
+                long pid = sleeper.pid();
+                Files.writeString(gpus.resolve("config.json"), config(CUDA_ENV));
+                failed += scenario("hook prestart, all GPUs, JACCEL_SNAPSHOT set", state(gpus, pid),
+                        (in, out, err) -> HookCommand.run(List.of("prestart"), in, err, withSnapshot));
+                deleteTree(gpus.resolve("rootfs/dev"));
+                Files.createDirectories(gpus.resolve("rootfs/dev"));
+                failed += scenario("hook prestart, all GPUs, no snapshot", state(gpus, pid),
+                        (in, out, err) -> HookCommand.run(List.of("prestart"), in, err, withoutSnapshot));
+            }
+            if (!containerPathOnly) {
+                failed += scenario("--help", new byte[0], (in, out, err) -> Main.run(new String[] {"--help"}, in, out, err));
             }
         } finally {
+            if (sleeper != null) {
+                sleeper.destroy();
+                sleeper.waitFor(5, TimeUnit.SECONDS);
+            }
             deleteTree(work);
         }
         System.err.println("aot-train: training run done" + (failed == 0 ? "" : ", " + failed + " scenario(s) failed (see above)"));
         System.exit(0);
     }
 
-    record Scenario(String name, List<String> argv, byte[] stdin) {
-        int run() {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code;
-            try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-                code = Main.run(argv.toArray(String[]::new), new ByteArrayInputStream(stdin), o, e);
-            } catch (RuntimeException ex) {
-                code = -1;
-                err.writeBytes(ex.toString().getBytes(StandardCharsets.UTF_8));
-            }
-            String firstError = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
-            System.err.println("aot-train: " + name + " -> exit " + code + (code == 0 ? "" : ": " + firstError));
-            return code;
+    private static int scenario(String name, byte[] stdin, Run run) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = run.run(new ByteArrayInputStream(stdin), o, e);
+        } catch (IOException | RuntimeException ex) {
+            code = -1;
+            err.writeBytes(ex.toString().getBytes(StandardCharsets.UTF_8));
         }
+        String firstError = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        System.err.println("aot-train: " + name + " -> exit " + code + (code == 0 ? "" : ": " + firstError));
+        return code == 0 ? 0 : 1;
     }
 
-    static List<Scenario> scenarios(Path work, List<String> host) throws IOException {
-        Path plain = bundle(work.resolve("plain"), List.of("PATH=/usr/bin:/bin"));
-        Path gpus = bundle(work.resolve("gpus"), List.of("PATH=/usr/local/cuda/bin:/usr/bin:/bin",
-                "NVIDIA_VISIBLE_DEVICES=all", "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
-                "NVIDIA_REQUIRE_CUDA=" + REQUIRE_CUDA_12_4, "CUDA_VERSION=12.4.1"));
-        List<Scenario> all = new ArrayList<>();
-        all.add(new Scenario("hook prestart, no accelerator requested", command(List.of("hook", "prestart"), host),
-                state(plain)));
-        all.add(new Scenario("devices --json", command(List.of("devices", "--json"), host), new byte[0]));
-        all.add(new Scenario("plan, all GPUs with a CUDA requirement", command(List.of("plan",
-                "--env", "NVIDIA_VISIBLE_DEVICES=all", "--env", "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
-                "--env", "NVIDIA_REQUIRE_CUDA=" + REQUIRE_CUDA_12_4),
-                host), new byte[0]));
-        all.add(new Scenario("--help", List.of("--help"), new byte[0]));
-        return all;
+    private static Map<String, String> with(Map<String, String> env, String key, String value) {
+        Map<String, String> copy = new HashMap<>(env);
+        copy.put(key, value);
+        return copy;
     }
 
-    private static List<String> command(List<String> command, List<String> host) {
-        List<String> argv = new ArrayList<>(command);
-        argv.addAll(host);
-        return argv;
-    }
-
-    /** A minimal OCI bundle: config.json with this process env (runtime-spec config.md). */
+    /** A minimal OCI bundle (runtime-spec config.md) with this process env and an empty rootfs/dev. */
     private static Path bundle(Path dir, List<String> env) throws IOException {
-        Files.createDirectories(dir.resolve("rootfs"));
+        Files.createDirectories(dir.resolve("rootfs/dev"));
+        Files.writeString(dir.resolve("config.json"), config(env));
+        return dir;
+    }
+
+    private static String config(List<String> env) {
         StringBuilder json = new StringBuilder("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/bin/true\"],\"env\":[");
         for (int i = 0; i < env.size(); i++) {
             json.append(i == 0 ? "" : ",").append('"').append(env.get(i).replace("\"", "\\\"")).append('"');
         }
-        json.append("],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}");
-        Files.writeString(dir.resolve("config.json"), json);
-        return dir;
+        return json.append("],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},\"mounts\":[],")
+                .append("\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},")
+                .append("\"namespaces\":[{\"type\":\"mount\"}]}}").toString();
     }
 
     /** The OCI state a runtime writes to a hook's stdin (runtime-spec runtime.md, "State"). */
-    private static byte[] state(Path bundle) {
-        return ("{\"ociVersion\":\"1.0.2\",\"id\":\"jaccel-aot-train\",\"status\":\"creating\",\"pid\":"
-                + ProcessHandle.current().pid() + ",\"bundle\":\"" + bundle + "\",\"annotations\":{}}")
-                .getBytes(StandardCharsets.UTF_8);
+    private static byte[] state(Path bundle, long pid) {
+        return ("{\"ociVersion\":\"1.0.2\",\"id\":\"jaccel-aot-train\",\"status\":\"creating\",\"pid\":" + pid
+                + ",\"bundle\":\"" + bundle.toAbsolutePath() + "\",\"annotations\":{}}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -2,7 +2,9 @@
 # Runs the JMH suites on the simulated DGX H100 (fake libnvidia-ml.so.1, testkit.md) and the C floor
 # of the per-call suite, then summarises both against the targets (docs/perf/README.md).
 #
-#   scripts/bench.sh [JMH ARGS...]      full run; results in benchmarks/target/jmh/
+#   scripts/bench.sh [JMH ARGS...]      full run; results in benchmarks/target/jmh/ (without arguments:
+#                                       the cold suite with its 10 forks, then the rest, with
+#                                       $JMH_OPTS added, e.g. JMH_OPTS="-f 1" on a busy machine)
 #   scripts/bench.sh --smoke            every benchmark once, briefly (what `verify` runs in CI):
 #                                       fails unless every listed benchmark produced a result
 #
@@ -49,6 +51,14 @@ if $smoke; then
   exit 0
 fi
 
-"$java" -jar "$jar" -foe true -rf json -rff "$out/jmh.json" "$@" | tee "$out/jmh.log"
-"$java" -cp "$jar" dev.jaccel.bench.report.BenchReport "$out/jmh.json" "$out/c-floor.json" "$out/bench.md"
+if [ $# -eq 0 ]; then
+  # the cold suite with its own forks (one shot each), then the rest
+  "$java" -jar "$jar" -foe true -rf json -rff "$out/jmh-cold.json" 'ColdStart' | tee "$out/jmh-cold.log"
+  "$java" -jar "$jar" -foe true -rf json -rff "$out/jmh.json" ${JMH_OPTS:-} -e 'ColdStart' | tee "$out/jmh.log"
+  results="$out/jmh-cold.json $out/jmh.json"
+else
+  "$java" -jar "$jar" -foe true -rf json -rff "$out/jmh.json" "$@" | tee "$out/jmh.log"
+  results="$out/jmh.json"
+fi
+"$java" -cp "$jar" dev.jaccel.bench.report.BenchReport "$out/bench.md" "$out/c-floor.json" $results
 cat "$out/bench.md"

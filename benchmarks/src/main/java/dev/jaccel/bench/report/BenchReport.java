@@ -15,7 +15,8 @@ import java.util.Map;
  * markdown: the per-call table (C floor, FFM through jaccel's binding, bare FFM, JNA, JNA direct)
  * with the ratios the targets are about, then every other benchmark.
  *
- * <p>Usage: {@code BenchReport JMH_JSON C_FLOOR_JSON OUT_MD}.
+ * <p>Usage: {@code BenchReport OUT_MD C_FLOOR_JSON JMH_JSON...} (several JMH runs, e.g. the cold
+ * suite with its own forks and the rest, are reported together).
  */
 public final class BenchReport {
     /** Per-call benchmark prefix in NvmlCallBenchmark and the C floor's function name. */
@@ -35,13 +36,16 @@ public final class BenchReport {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: BenchReport JMH_JSON C_FLOOR_JSON OUT_MD");
+        if (args.length < 3) {
+            System.err.println("usage: BenchReport OUT_MD C_FLOOR_JSON JMH_JSON...");
             System.exit(2);
         }
-        Map<String, Score> jmh = readJmh(Path.of(args[0]));
+        Map<String, Score> jmh = new LinkedHashMap<>();
+        for (int i = 2; i < args.length; i++) {
+            jmh.putAll(readJmh(Path.of(args[i])));
+        }
         Map<String, Double> floor = readFloor(Path.of(args[1]));
-        Files.writeString(Path.of(args[2]), markdown(jmh, floor));
+        Files.writeString(Path.of(args[0]), markdown(jmh, floor));
     }
 
     @SuppressWarnings("unchecked")

@@ -30,7 +30,7 @@ class BenchReportTest {
                  "nvmlDeviceGetUUID": 40.0, "nvmlDeviceGetUUID+strlen": 50.0}}
                 """);
         Path out = dir.resolve("bench.md");
-        BenchReport.main(new String[] {jmh.toString(), floor.toString(), out.toString()});
+        BenchReport.main(new String[] {out.toString(), floor.toString(), jmh.toString()});
         String md = Files.readString(out);
         assertTrue(md.contains("| `nvmlDeviceGetCount_v2` | 12.00 | 30.00 ± 0.50 | 20.00 ± 0.50 | 600 ± 0.50 | 250 ± 0.50 | 2.50 | 20.00 |"), md);
         assertTrue(md.contains("| `nvmlDeviceGetUUID+strlen` | 50.00 | 200 ± 0.50 | n/a | 900 ± 0.50 | n/a | 4.00 (missed) | 4.50 (missed) |"), md);

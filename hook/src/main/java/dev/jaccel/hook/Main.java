@@ -1,6 +1,7 @@
 package dev.jaccel.hook;
 
 import dev.jaccel.hook.cli.JaccelCommand;
+import dev.jaccel.hook.cli.RuntimeConfigureCommand;
 import dev.jaccel.hook.oci.HookCommand;
 import dev.jaccel.hook.runtime.RuntimeShim;
 
@@ -35,6 +36,11 @@ public final class Main {
                     return HookCommand.run(rest, in, err, System.getenv());
                 }
                 case "runtime" -> {
+                    // `runtime configure` is jaccel's own (it registers the shim with Docker);
+                    // every other `runtime` command line is runc's
+                    if (!rest.isEmpty() && rest.get(0).equals("configure")) {
+                        return RuntimeConfigureCommand.run(rest.subList(1, rest.size()).toArray(String[]::new), out, err);
+                    }
                     return RuntimeShim.run(rest, System.getenv(), err);
                 }
                 default -> {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The hooks.d entry of {@code jaccel hooks-config} running the real {@code jaccel hook prestart}
  * under podman, on a simulated 8-GPU host (fake NVML): an opted-in container asking for GPU 0 gets
- * {@code /dev/nvidia0} (195:0, the simulated node), one that asks for nothing gets no GPU node.
+ * exactly that GPU's node and nvidiactl, one that asks for nothing gets no GPU node.
  */
 class PodmanHooksDirJaccelHookTest {
     @TempDir
@@ -49,8 +49,9 @@ class PodmanHooksDirJaccelHookTest {
         Podman.Result gpu = Podman.runShell(List.of("--hooks-dir", hooksDir.toString()),
                 List.of("--annotation", "jaccel.dev/request=gpu", "-e", "NVIDIA_VISIBLE_DEVICES=0"), rootfs, script);
         assertEquals(0, gpu.exit(), gpu.output());
-        assertTrue(gpu.output().contains("node /dev/nvidia0 c3:0"), gpu.output());
-        assertTrue(!gpu.output().contains("node /dev/nvidia1 "), gpu.output());
+        // exactly one GPU node (NVML index 0 is not minor 0 on this host), 195 = 0xc3, plus nvidiactl
+        assertEquals(1, gpu.output().lines().filter(l -> l.matches("node /dev/nvidia\\d+ c3:[0-9a-f]+")).count(), gpu.output());
+        assertTrue(gpu.output().contains("node /dev/nvidiactl c3:ff"), gpu.output());
 
         Podman.Result none = Podman.runShell(List.of("--hooks-dir", hooksDir.toString()),
                 List.of("--annotation", "jaccel.dev/request=gpu"), rootfs, script);

@@ -1,6 +1,7 @@
 package dev.jaccel.hook;
 
 import dev.jaccel.hook.cli.JaccelCommand;
+import dev.jaccel.hook.cli.RuntimeConfigureCommand;
 import dev.jaccel.hook.oci.HookCommand;
 import dev.jaccel.hook.runtime.RuntimeShim;
 
@@ -35,6 +36,10 @@ public final class Main {
                     return HookCommand.run(rest, in, err, System.getenv());
                 }
                 case "runtime" -> {
+                    // runc has no "configure" command, and its global flags come before the command
+                    if (!rest.isEmpty() && rest.getFirst().equals("configure")) {
+                        return RuntimeConfigureCommand.run(rest.subList(1, rest.size()).toArray(String[]::new), out, err);
+                    }
                     return RuntimeShim.run(rest, System.getenv(), err);
                 }
                 default -> {

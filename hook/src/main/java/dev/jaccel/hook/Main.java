@@ -36,8 +36,9 @@ public final class Main {
                     return HookCommand.run(rest, in, err, System.getenv());
                 }
                 case "runtime" -> {
-                    // runc has no "configure" command, and its global flags come before the command
-                    if (!rest.isEmpty() && rest.getFirst().equals("configure")) {
+                    // `runtime configure` is jaccel's own (it registers the shim with Docker);
+                    // every other `runtime` command line is runc's
+                    if (!rest.isEmpty() && rest.get(0).equals("configure")) {
                         return RuntimeConfigureCommand.run(rest.subList(1, rest.size()).toArray(String[]::new), out, err);
                     }
                     return RuntimeShim.run(rest, System.getenv(), err);

@@ -32,8 +32,9 @@ public final class ContainerPlanning {
     }
 
     /**
-     * The snapshot {@code jaccel cdi generate} / {@code jaccel inventory refresh} wrote, when it still
-     * matches the host; otherwise discovery through the backends (NVML, libnrt: the slow part).
+     * The snapshot written by {@code jaccel cdi generate} / {@code inventory refresh} while the
+     * host still matches it (two small reads and a /dev listing, DESIGN.md "Start latency");
+     * otherwise discovery through NVML and libnrt. The container path only reads the snapshot.
      */
     static Inventory inventory(HostContext host) {
         return InventorySnapshot.readIfFresh(InventorySnapshot.defaultPath(host.env()), host)

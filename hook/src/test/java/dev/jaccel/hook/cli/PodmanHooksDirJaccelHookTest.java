@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The hooks.d entry of {@code jaccel hooks-config} running the real {@code jaccel hook prestart}
  * under podman, on a simulated 8-GPU host (fake NVML): an opted-in container asking for GPU 0 gets
- * {@code /dev/nvidia0} (195:0, the simulated node), one that asks for nothing gets no GPU node.
+ * exactly that GPU's node and nvidiactl, one that asks for nothing gets no GPU node.
  */
 class PodmanHooksDirJaccelHookTest {
     @TempDir

@@ -5,12 +5,14 @@ import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerRequest;
 import dev.jaccel.core.plan.DefaultPlanner;
 import dev.jaccel.core.plan.Planner;
+import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
 
 /**
  * The thin wiring of the container path: request → (cheap "may this ask for a device?" test) →
- * inventory → planner → plan. Nothing heavy is loaded for a container that asks for nothing.
+ * inventory (fresh snapshot, else discovery) → planner → plan. Nothing heavy is loaded for a
+ * container that asks for nothing.
  */
 public final class ContainerPlanning {
     private ContainerPlanning() {
@@ -29,8 +31,14 @@ public final class ContainerPlanning {
         return DefaultPlanner.mayRequestDevices(request);
     }
 
+    /**
+     * The snapshot written by {@code jaccel cdi generate} / {@code inventory refresh} while the
+     * host still matches it (two small reads and a /dev listing, DESIGN.md "Start latency");
+     * otherwise discovery through NVML and libnrt. The container path only reads the snapshot.
+     */
     static Inventory inventory(HostContext host) {
-        return Inventories.discover(host);
+        return InventorySnapshot.readIfFresh(InventorySnapshot.defaultPath(host.env()), host)
+                .orElseGet(() -> Inventories.discover(host));
     }
 
     static Planner planner() {

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * ({@code src/nvc_info.c}, {@code src/nvc_mount.c}; reference §3 step 8):
  * video brings the compute libraries too, display the graphics ones; the persistenced and
  * fabricmanager sockets come with utility, the MPS directory with compute.
- * Libraries are mounted at their host path, as NVIDIA's CDI specs do, with their soname links.
+ * Libraries are mounted at their host path, as NVIDIA's CDI specs do.
  */
 public final class DriverFiles {
     /** Sockets must stay connectable (no {@code ro}); NVIDIA mounts them nosuid,nodev,noexec. */
@@ -137,39 +137,10 @@ public final class DriverFiles {
 
     private static void addMatching(HostContext host, String dir, Set<String> names, List<MountEdit> mounts,
                                     Set<Path> seen) {
-        List<Path> entries = list(host.host(dir), "*.so.*");
-        Set<String> found = new HashSet<>();
-        for (Path p : entries) {
+        for (Path p : list(host.host(dir), "*.so.*")) {
             String name = p.getFileName().toString();
             if (names.contains(name) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                 add(host, dir + "/" + name, p, MountEdit.DRIVER_FILE_OPTIONS, mounts, seen);
-                found.add(name);
-            }
-        }
-        addSonameLinks(dir, entries, found, mounts, seen);
-    }
-
-    /**
-     * The soname links of the libraries found ({@code libcuda.so.1 -> libcuda.so.580.95.05}, the
-     * name programs {@code dlopen}), mounted as the file they point to. Without them a container
-     * has the library but cannot load it unless something runs ldconfig inside it, which jaccel
-     * never does with host privileges. Only links to a sibling found above count.
-     */
-    private static void addSonameLinks(String dir, List<Path> entries, Set<String> found, List<MountEdit> mounts,
-                                       Set<Path> seen) {
-        for (Path p : entries) {
-            if (!Files.isSymbolicLink(p)) {
-                continue;
-            }
-            try {
-                Path target = Files.readSymbolicLink(p);
-                // identity: the link itself in its real folder (the target is already seen as the library)
-                Path identity = p.getParent().toRealPath().resolve(p.getFileName());
-                if (target.getParent() == null && found.contains(target.toString()) && seen.add(identity)) {
-                    mounts.add(new MountEdit(p.toString(), dir + "/" + p.getFileName(), MountEdit.DRIVER_FILE_OPTIONS));
-                }
-            } catch (IOException e) {
-                // a link that vanished or cannot be read is not mounted
             }
         }
     }

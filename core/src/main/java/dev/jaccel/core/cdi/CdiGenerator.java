@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * naming, tk:pkg/nvcdi/namer.go), and {@code aws.amazon.com/neuron} by index and {@code all}
  * (the resource name of AWS's device plugin). The edits are the planner's building blocks
  * ({@link NvidiaEdits}, {@link NeuronEdits}), so a CDI device injects what {@code jaccel plan}
- * would for the same device. A vendor with no device gets no spec: CDI refuses a device without
+ * would for the same device, plus the libraries' {@link SonameLinks} (no hook makes them here). A vendor with no device gets no spec: CDI refuses a device without
  * edits, and an {@code all} that injects nothing would only hide the mistake.
  */
 public final class CdiGenerator {
@@ -81,7 +81,9 @@ public final class CdiGenerator {
             }
         }
         put(devices, ALL, all);
-        return Optional.of(CdiSpec.of(NVIDIA_KIND, devices, NvidiaEdits.common(nvidia, CAPABILITIES, host, warnings)));
+        ContainerEdits common = NvidiaEdits.common(nvidia, CAPABILITIES, host, warnings);
+        common = new ContainerEdits(common.env(), common.deviceNodes(), SonameLinks.with(common.mounts()), common.hooks());
+        return Optional.of(CdiSpec.of(NVIDIA_KIND, devices, common));
     }
 
     public static Optional<CdiSpec> neuron(NeuronInventory neuron) {

@@ -89,9 +89,8 @@ class DriverFilesTest {
         assertEquals(host.host(LIB + "libcuda.so." + V).toString(), cuda.hostPath());
         assertEquals(MountEdit.DRIVER_FILE_OPTIONS, cuda.options());
         assertTrue(mounts.stream().noneMatch(m -> m.containerPath().contains("535.104.05")
-                || m.containerPath().contains("libcudart") || m.containerPath().contains("i386")), mounts.toString());
-        // the soname link of a matched library comes along (DriverFilesSonameLinksTest)
-        assertTrue(mounts.stream().anyMatch(m -> m.containerPath().equals(LIB + "libcuda.so.1")), mounts.toString());
+                || m.containerPath().contains("libcudart") || m.containerPath().endsWith("libcuda.so.1")
+                || m.containerPath().contains("i386")), mounts.toString());
         assertTrue(mounts.stream().anyMatch(m -> m.containerPath().equals("/usr/bin/nvidia-smi")));
     }
 

@@ -112,8 +112,8 @@ class CdiGeneratorTest {
                                 "/usr/lib/x86_64-linux-gnu/libcuda.so.580.95.05", options),
                         new MountEdit(lib.resolve("libnvidia-ml.so.580.95.05").toString(),
                                 "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.95.05", options),
-                        new MountEdit(lib.resolve("libcuda.so.1").toString(), "/usr/lib/x86_64-linux-gnu/libcuda.so.1", options),
-                        new MountEdit(root.resolve("usr/bin/nvidia-smi").toString(), "/usr/bin/nvidia-smi", options)),
+                        new MountEdit(root.resolve("usr/bin/nvidia-smi").toString(), "/usr/bin/nvidia-smi", options),
+                        new MountEdit(lib.resolve("libcuda.so.1").toString(), "/usr/lib/x86_64-linux-gnu/libcuda.so.1", options)),
                 common.mounts());
         assertEquals(List.of(), warnings);
     }

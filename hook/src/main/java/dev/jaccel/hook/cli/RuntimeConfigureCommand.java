@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code jaccel runtime configure --docker}: registers {@code jaccel runtime} (the runc shim) as a
  * Docker runtime in daemon.json, keeping every other key and their order. {@code jaccel runtime}
  * with any other arguments is the shim itself, so {@code Main} routes {@code runtime configure}
- * here through {@link #run} before the shim sees it.
+ * here through {@link #run} before the shim sees it (runc has no {@code configure} command).
  */
 @Command(name = "jaccel runtime configure", mixinStandardHelpOptions = true, description = {
         "Register jaccel's runc shim as a Docker runtime: adds runtimes.<name> = {path: <bin/jaccel>,",

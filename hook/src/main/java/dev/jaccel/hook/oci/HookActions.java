@@ -10,7 +10,6 @@ import dev.jaccel.hook.posix.PosixException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,8 +51,10 @@ public final class HookActions {
     /** Bind-mounts each host file onto its (created) target inside the root, then remounts it with the options. */
     public static void bindMounts(ContainerRoot root, List<MountEdit> mounts) throws PosixException {
         for (MountEdit m : mounts) {
+            // the source is a host path (trusted): a soname link such as libcuda.so.1 is followed,
+            // as mount(2) does, but what it names must be a regular file
             Path source = Path.of(m.hostPath());
-            if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(source)) {
                 throw JaccelException.badInput("driver file " + source + " is missing or not a regular file");
             }
             // mount onto the very inode that was checked (through its fd), not onto a path the

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The hooks.d entry of {@code jaccel hooks-config} running the real {@code jaccel hook prestart}
  * under podman, on a simulated 8-GPU host (fake NVML): an opted-in container asking for GPU 0 gets
- * {@code /dev/nvidia0} (195:0, the simulated node), one that asks for nothing gets no GPU node.
+ * exactly that GPU's node and nvidiactl, one that asks for nothing gets no GPU node.
  */
 class PodmanHooksDirJaccelHookTest {
     @TempDir
@@ -49,8 +49,11 @@ class PodmanHooksDirJaccelHookTest {
         Podman.Result gpu = Podman.runShell(List.of("--hooks-dir", hooksDir.toString()),
                 List.of("--annotation", "jaccel.dev/request=gpu", "-e", "NVIDIA_VISIBLE_DEVICES=0"), rootfs, script);
         assertEquals(0, gpu.exit(), gpu.output());
-        assertTrue(gpu.output().contains("node /dev/nvidia0 c3:0"), gpu.output());
-        assertTrue(!gpu.output().contains("node /dev/nvidia1 "), gpu.output());
+        // GPU index 0 of the simulated host has minor 3 (the profile keeps index != minor)
+        assertTrue(gpu.output().contains("node /dev/nvidia3 c3:3"), gpu.output());
+        for (int minor : new int[] {0, 1, 2, 4, 5, 6, 7}) {
+            assertTrue(!gpu.output().contains("node /dev/nvidia" + minor + " "), gpu.output());
+        }
 
         Podman.Result none = Podman.runShell(List.of("--hooks-dir", hooksDir.toString()),
                 List.of("--annotation", "jaccel.dev/request=gpu"), rootfs, script);

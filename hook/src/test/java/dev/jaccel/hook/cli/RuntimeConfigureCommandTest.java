@@ -55,6 +55,15 @@ class RuntimeConfigureCommandTest {
     }
 
     @Test
+    void mainRoutesRuntimeConfigureHereAndNotToTheShim() throws IOException {
+        Path config = Files.writeString(tmp.resolve("daemon.json"), "{}");
+        Cli r = Cli.run("runtime", "configure", "--docker", "--dry-run", "--config", config.toString(), "--jaccel", "/j");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("{\"runtimes\":{\"jaccel\":{\"path\":\"/j\",\"runtimeArgs\":[\"runtime\"]}}}",
+                r.out().replaceAll("\\s", ""));
+    }
+
+    @Test
     void dryRunPrintsAndWritesNothing() throws IOException {
         Path config = Files.writeString(tmp.resolve("daemon.json"), "{\"debug\": true}");
         Cli r = Cli.runtimeConfigure("--docker", "--dry-run", "--config", config.toString(), "--jaccel", "/opt/jaccel/bin/jaccel");

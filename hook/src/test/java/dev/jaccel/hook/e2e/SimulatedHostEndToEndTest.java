@@ -145,6 +145,25 @@ class SimulatedHostEndToEndTest {
         assertArrayEquals(before, b.configBytes(), "hooks do not edit the spec");
     }
 
+    /**
+     * With a fresh snapshot (written by {@code jaccel inventory refresh}) the shim plans without
+     * NVML: the library is made unloadable and the GPU is still injected.
+     */
+    @Test
+    void shimPlansFromAFreshSnapshotWithoutLoadingNvml() throws IOException {
+        Map<String, String> env = host("h100x8-mig");
+        Path snapshot = tmp.resolve("inventory.json");
+        env.put("JACCEL_SNAPSHOT", snapshot.toString());
+        Jaccel.Result refresh = Jaccel.run(List.of("inventory", "refresh"), env, new byte[0]);
+        assertEquals(0, refresh.exit(), refresh.both());
+        assertTrue(Files.isRegularFile(snapshot), refresh.both());
+        env.put("JACCEL_NVML_LIBRARY", tmp.resolve("no-such-libnvidia-ml.so.1").toString());
+        Bundle b = Bundle.create(tmp.resolve("snap"), LIST).env("NVIDIA_VISIBLE_DEVICES=" + GPU0);
+        Jaccel.Result r = shimRun(b, "sim-snap", env);
+        assertEquals(0, r.exit(), r.both());
+        assertEquals("nvidia-uvm nvidia-uvm-tools nvidia3 nvidiactl ", r.out().lines().findFirst().orElse(""), r.both());
+    }
+
     /** Hook mode: an unsatisfied requirement in prestart stops runc with jaccel's line. */
     @Test
     void hookWithUnsatisfiedRequirementStopsTheStart() throws IOException {

@@ -81,9 +81,9 @@ public final class AotTraining {
             }
             failed += scenario("inventory refresh", new byte[0], (in, out, err) ->
                     Main.run(new String[] {"inventory", "refresh", "--output", snapshot.toString()}, in, out, err));
-            failed += scenario("runtime create's spec edit, JACCEL_SNAPSHOT set", new byte[0],
+            failed += scenario("runtime create's spec edit, from the snapshot", new byte[0],
                     (in, out, err) -> RuntimeShim.inject(work.resolve("gpus"), withSnapshot, err) ? 0 : 3);
-            failed += scenario("runtime create's spec edit, no snapshot", new byte[0], (in, out, err) -> {
+            failed += scenario("runtime create's spec edit, from NVML (no snapshot)", new byte[0], (in, out, err) -> {
                 Files.writeString(gpus.resolve("config.json"), config(CUDA_ENV));
                 return RuntimeShim.inject(gpus, withoutSnapshot, err) ? 0 : 3;
             });
@@ -91,11 +91,11 @@ public final class AotTraining {
                 sleeper = new ProcessBuilder("sleep", "120").start();
                 long pid = sleeper.pid();
                 Files.writeString(gpus.resolve("config.json"), config(CUDA_ENV));
-                failed += scenario("hook prestart, all GPUs, JACCEL_SNAPSHOT set", state(gpus, pid),
+                failed += scenario("hook prestart, all GPUs, from the snapshot", state(gpus, pid),
                         (in, out, err) -> HookCommand.run(List.of("prestart"), in, err, withSnapshot));
                 deleteTree(gpus.resolve("rootfs/dev"));
                 Files.createDirectories(gpus.resolve("rootfs/dev"));
-                failed += scenario("hook prestart, all GPUs, no snapshot", state(gpus, pid),
+                failed += scenario("hook prestart, all GPUs, from NVML (no snapshot)", state(gpus, pid),
                         (in, out, err) -> HookCommand.run(List.of("prestart"), in, err, withoutSnapshot));
             }
             if (!containerPathOnly) {

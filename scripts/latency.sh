@@ -81,8 +81,8 @@ state() {   # BUNDLE PID: the OCI state a runtime writes to a hook's stdin
 # the "container" process of the GPU hooks: a sleeper in a devices cgroup of its own
 sleeper= cgroup=
 cleanup() {
-  [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null && wait "$sleeper" 2>/dev/null
-  [ -n "$cgroup" ] && rmdir "$cgroup" 2>/dev/null
+  if [ -n "$sleeper" ]; then kill "$sleeper" 2>/dev/null; wait "$sleeper" 2>/dev/null || true; fi
+  if [ -n "$cgroup" ]; then rmdir "$cgroup" 2>/dev/null || true; fi
   return 0
 }
 trap cleanup EXIT
@@ -199,7 +199,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   "machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
   "jdk=$("$java" -version 2>&1 | sed -n 2p)" \
   "jvmFlags=$JVM_FLAGS" \
-  "aotCache=$(ls "$repo"/hook/target/aot/*.aot 2>/dev/null | head -n 1 | sed "s|$repo/||")" \
+  "aotCaches=$(cd "$repo" && ls hook/target/aot/ 2>/dev/null | tr '\n' ' ')" \
   "hyperfine=$(hyperfine --version | cut -d' ' -f2), $RUNS runs after $WARMUP warm-ups, through sh -c (hyperfine subtracts the shell's own start)" \
   "loadAverage=before $load_before, after $load_after" \
   "host=testkit simulated host h100x8-mig (8 x H100 80GB HBM3, 10 MIG devices), fake libnvidia-ml.so.1"

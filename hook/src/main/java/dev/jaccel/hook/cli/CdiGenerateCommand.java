@@ -84,7 +84,7 @@ public final class CdiGenerateCommand implements Runnable {
 
         Inventory inventory;
         if (inventoryFile != null) {
-            inventory = readInventory(inventoryFile);
+            inventory = InventoryFile.read(inventoryFile);
         } else {
             inventory = Inventories.discover(host);
             Path file = snapshot != null ? snapshot : InventorySnapshot.defaultPath(env);
@@ -163,13 +163,4 @@ public final class CdiGenerateCommand implements Runnable {
         }
     }
 
-    private static Inventory readInventory(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return InventoryJson.read(in);
-        } catch (NoSuchFileException e) {
-            throw JaccelException.badInput("--inventory " + file + ": no such file");
-        } catch (IOException e) {
-            throw JaccelException.badInput("--inventory " + file + ": not a jaccel inventory document: " + e.getMessage());
-        }
-    }
 }

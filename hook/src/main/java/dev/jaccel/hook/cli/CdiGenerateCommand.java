@@ -6,7 +6,6 @@ import dev.jaccel.core.cdi.CdiGenerator;
 import dev.jaccel.core.cdi.CdiSpec;
 import dev.jaccel.core.cdi.CdiSpecJson;
 import dev.jaccel.core.io.AtomicFiles;
-import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
@@ -17,10 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

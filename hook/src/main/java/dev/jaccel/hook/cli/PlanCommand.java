@@ -2,7 +2,6 @@ package dev.jaccel.hook.cli;
 
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.edits.Plan;
-import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.json.PlanJson;
 import dev.jaccel.core.model.Inventory;

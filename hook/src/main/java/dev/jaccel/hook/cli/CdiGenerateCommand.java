@@ -6,7 +6,6 @@ import dev.jaccel.core.cdi.CdiGenerator;
 import dev.jaccel.core.cdi.CdiSpec;
 import dev.jaccel.core.cdi.CdiSpecJson;
 import dev.jaccel.core.io.AtomicFiles;
-import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
@@ -17,10 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +81,7 @@ public final class CdiGenerateCommand implements Runnable {
 
         Inventory inventory;
         if (inventoryFile != null) {
-            inventory = readInventory(inventoryFile);
+            inventory = InventoryFile.read(inventoryFile);
         } else {
             inventory = Inventories.discover(host);
             Path file = snapshot != null ? snapshot : InventorySnapshot.defaultPath(env);
@@ -163,13 +160,4 @@ public final class CdiGenerateCommand implements Runnable {
         }
     }
 
-    private static Inventory readInventory(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return InventoryJson.read(in);
-        } catch (NoSuchFileException e) {
-            throw JaccelException.badInput("--inventory " + file + ": no such file");
-        } catch (IOException e) {
-            throw JaccelException.badInput("--inventory " + file + ": not a jaccel inventory document: " + e.getMessage());
-        }
-    }
 }

@@ -2,7 +2,6 @@ package dev.jaccel.hook.cli;
 
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.edits.Plan;
-import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.json.PlanJson;
 import dev.jaccel.core.model.Inventory;
@@ -76,7 +75,7 @@ public final class PlanCommand implements Callable<Integer> {
                 : PlanConfig.fromJson(readJson(config, "--config"), "--config " + config);
         ContainerRequest request = request();
         HostContext host = hostOptions.resolve(System.getenv());
-        Inventory devices = inventory != null ? readInventory(inventory)
+        Inventory devices = inventory != null ? InventoryFile.read(inventory)
                 : DefaultPlanner.mayRequestDevices(request, settings) ? Inventories.discover(host)
                 : Inventory.empty();
         Plan plan = new DefaultPlanner(settings).plan(request, devices, host);
@@ -121,16 +120,6 @@ public final class PlanCommand implements Callable<Integer> {
             throw JaccelException.badInput(option + " " + file + ": no such file");
         } catch (IOException e) {
             throw JaccelException.badInput(option + " " + file + ": not valid JSON: " + e.getMessage());
-        }
-    }
-
-    private static Inventory readInventory(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return InventoryJson.read(in);
-        } catch (NoSuchFileException e) {
-            throw JaccelException.badInput("--inventory " + file + ": no such file");
-        } catch (IOException e) {
-            throw JaccelException.badInput("--inventory " + file + ": not an inventory snapshot: " + e.getMessage());
         }
     }
 }

@@ -228,6 +228,6 @@ class PlanCommandTest {
         Files.writeString(snapshot, "{\"nvidia\": 3}");
         Result r = plan("NVIDIA_VISIBLE_DEVICES=0");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("jaccel: --inventory " + snapshot + ": not an inventory snapshot"), r.err());
+        assertTrue(r.err().startsWith("jaccel: --inventory " + snapshot + ": not a jaccel inventory document"), r.err());
     }
 }

@@ -12,7 +12,6 @@ public final class CdiCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw MissingSubcommand.of(spec);
     }
 }

@@ -22,8 +22,7 @@ public final class InventoryCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw MissingSubcommand.of(spec);
     }
 
     @Command(name = "refresh", mixinStandardHelpOptions = true, description = {

@@ -34,8 +34,7 @@ public final class JaccelCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw MissingSubcommand.of(spec);
     }
 
     public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {

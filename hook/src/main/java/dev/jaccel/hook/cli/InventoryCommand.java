@@ -1,7 +1,6 @@
 package dev.jaccel.hook.cli;
 
 import dev.jaccel.core.model.Inventory;
-import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
 import picocli.CommandLine;
@@ -36,14 +35,15 @@ public final class InventoryCommand implements Runnable {
         HostOptions hostOptions;
 
         @Option(names = "--output", paramLabel = "FILE",
-                description = "Snapshot file (default: $JACCEL_SNAPSHOT, else /var/lib/jaccel/inventory.json).")
+                description = "Snapshot file (default: $JACCEL_SNAPSHOT, else the configuration's inventory.snapshot, "
+                        + "/var/lib/jaccel/inventory.json unless set).")
         Path output;
 
         @Override
         public void run() {
             Map<String, String> env = System.getenv();
             HostContext host = hostOptions.resolve(env);
-            Path file = output != null ? output : InventorySnapshot.defaultPath(env);
+            Path file = output != null ? output : hostOptions.config(env).snapshotPath(env);
             Inventory inventory = Inventories.discover(host);
             Snapshots.write(file, inventory, host, "--output");
             PrintWriter out = spec.commandLine().getOut();

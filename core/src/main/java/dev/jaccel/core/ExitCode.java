@@ -4,6 +4,8 @@ package dev.jaccel.core;
 public enum ExitCode {
     /** Success. */
     OK(0),
+    /** An internal error: a bug in jaccel, reported in one line (the trace with {@code JACCEL_DEBUG=1}). */
+    INTERNAL(1),
     /** Bad usage or bad input; the message names the input and what is wrong. */
     USAGE(2),
     /** Requested devices or requirements cannot be satisfied. */

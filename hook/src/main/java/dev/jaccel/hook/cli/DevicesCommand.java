@@ -1,5 +1,6 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.model.DeviceNode;
@@ -33,6 +34,12 @@ import java.util.stream.Collectors;
                 "            4 when none could be read (no driver or library at all): the document is still printed;",
                 "            2 bad usage."})
 public final class DevicesCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    public DevicesCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     @Mixin
     HostOptions host;
 
@@ -47,7 +54,7 @@ public final class DevicesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HostContext context = host.resolve(System.getenv());
+        HostContext context = host.resolve(invocation.env());
         Inventory inventory = Inventories.discover(context);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -1,5 +1,6 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.json.JsonTree;
@@ -41,6 +42,12 @@ import java.util.concurrent.Callable;
                 "  jaccel plan --env AWS_NEURON_VISIBLE_DEVICES=0-1 --inventory snapshot.json",
                 "  jaccel plan --spec bundle/config.json"})
 public final class PlanCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    public PlanCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     @Mixin
     HostOptions hostOptions;
 
@@ -74,7 +81,7 @@ public final class PlanCommand implements Callable<Integer> {
         PlanConfig settings = config == null ? PlanConfig.DEFAULTS
                 : PlanConfig.fromJson(readJson(config, "--config"), "--config " + config);
         ContainerRequest request = request();
-        HostContext host = hostOptions.resolve(System.getenv());
+        HostContext host = hostOptions.resolve(invocation.env());
         Inventory devices = inventory != null ? InventoryFile.read(inventory)
                 : DefaultPlanner.mayRequestDevices(request, settings) ? Inventories.discover(host)
                 : Inventory.empty();

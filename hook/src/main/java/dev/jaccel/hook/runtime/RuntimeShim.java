@@ -10,8 +10,11 @@ import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.oci.SpecEditor;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.hook.ContainerPlanning;
+import dev.jaccel.hook.Failures;
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.hook.oci.HookActions;
 import dev.jaccel.hook.posix.Libc;
+import dev.jaccel.hook.posix.PosixException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +41,8 @@ public final class RuntimeShim {
     private RuntimeShim() {
     }
 
-    public static int run(List<String> args, Map<String, String> env, PrintStream err) {
+    public static int run(List<String> args, Invocation invocation, PrintStream err) {
+        Map<String, String> env = invocation.env();
         try {
             String runtime = resolveRuntime(env);
             RuntimeArgs parsed = RuntimeArgs.parse(args, Path.of("").toAbsolutePath());
@@ -49,16 +53,10 @@ public final class RuntimeShim {
             argv.add(runtime);
             argv.addAll(args);
             int keep = Math.max(parsed.preserveFds(), listenFds(env));
-            throw Libc.execve(runtime, argv, environment(env), 3 + keep);
-        } catch (JaccelException e) {
-            err.println("jaccel runtime: " + e.getMessage());
-            return e.exitCode().code();
-        } catch (IOException e) {
-            err.println("jaccel runtime: " + e.getMessage());
-            return ExitCode.DRIVER_UNAVAILABLE.code();
+            PosixException failed = Libc.execve(runtime, argv, environment(env), 3 + keep);
+            throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, failed.getMessage());
         } catch (RuntimeException e) {
-            err.println("jaccel runtime: internal error: " + e);
-            return 1;
+            return Failures.report("jaccel runtime", e, err, invocation.debug());
         }
     }
 

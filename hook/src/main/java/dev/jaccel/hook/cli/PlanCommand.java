@@ -4,6 +4,7 @@ import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.json.JsonTree;
+import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.json.PlanJson;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerRequest;
@@ -18,7 +19,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -100,11 +100,7 @@ public final class PlanCommand implements Callable<Integer> {
         List<String> mounts = List.of();
         boolean sysAdmin = privileged;
         if (ociSpec != null) {
-            if (!(readJson(ociSpec, "--spec") instanceof Map<?, ?> tree)) {
-                throw JaccelException.badInput("--spec " + ociSpec + ": expected a JSON object (an OCI config.json)");
-            }
-            @SuppressWarnings("unchecked")
-            ContainerRequest fromSpec = ContainerRequest.fromSpec((Map<String, Object>) tree);
+            ContainerRequest fromSpec = OciSpec.parse(readBytes(ociSpec, "--spec"), "--spec " + ociSpec).request();
             vars.putAll(fromSpec.env());
             annotations = fromSpec.annotations();
             mounts = fromSpec.mountDestinations();
@@ -121,12 +117,20 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private static Object readJson(Path file, String option) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return JsonTree.read(in);
+        try {
+            return JsonTree.read(readBytes(file, option));
+        } catch (IOException e) {
+            throw JaccelException.badInput(option + " " + file + ": not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readBytes(Path file, String option) {
+        try {
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw JaccelException.badInput(option + " " + file + ": no such file");
         } catch (IOException e) {
-            throw JaccelException.badInput(option + " " + file + ": not valid JSON: " + e.getMessage());
+            throw JaccelException.badInput(option + " " + file + ": cannot read it: " + e.getMessage());
         }
     }
 }

@@ -220,7 +220,7 @@ public final class OciSpec {
 
     /**
      * {@code CAP_SYS_ADMIN} in {@code process.capabilities.bounding}, or in a flat capabilities
-     * list (pre-rc5 specs): NVIDIA's definition of privileged (nvidia-toolkit.md §1.1).
+     * list (pre-rc5 specs): NVIDIA's definition of privileged (docs/nvidia-container-semantics.md §1.1).
      */
     public boolean privileged() {
         if (!(root.get("process") instanceof JsonValue.Obj p)) {

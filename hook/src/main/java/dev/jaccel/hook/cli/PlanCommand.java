@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code jaccel plan}: the dry run of the container path (DESIGN.md, "Contracts"). It resolves a
+ * {@code jaccel plan}: the dry run of the container path (docs/design.md §2.4). It resolves a
  * container's selectors, capabilities and requirements against this host and prints the devices
  * it would inject and the CDI-shaped edits; warnings go to stderr, refusals exit 3.
  */

@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code jaccel runtime [runtime flags] <subcommand> ...}: a runc-compatible shim (mode 1 of
- * DESIGN.md "Injection"). On {@code create} and {@code run} it edits {@code <bundle>/config.json}
+ * {@code jaccel runtime [runtime flags] <subcommand> ...}: a runc-compatible shim (docs/design.md
+ * §3.1). On {@code create} and {@code run} it edits {@code <bundle>/config.json}
  * (devices, cgroup allow rules, driver-file mounts, env) and writes it back atomically; then, for
  * every subcommand, it replaces itself with the real runtime through {@code execve}: same pid, so
  * signals, the exit status and inherited fds are the runtime's own. A spec that asks for no

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The Neuron building blocks of a plan and of a CDI spec. The major is dynamic and the minor is
- * the index, both taken from the inventory (aws-neuron-driver {@code neuron_cdev.c}). Which names
+ * the index, both taken from the inventory (docs/neuron-semantics.md §2.1). Which names
  * the container sees follows one policy, {@link NeuronDeviceNames}: host names by default, so that
  * the shim, the hooks, {@code jaccel plan} and the CDI specs give a request the same devices.
  */

@@ -1,5 +1,6 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.cdi.CdiGenerator;
@@ -38,6 +39,12 @@ import java.util.Map;
         "device any more is removed. With --output FILE,",
         "FILE when there is one kind, else <FILE stem>-nvidia<.ext> and <FILE stem>-neuron<.ext>."})
 public final class CdiGenerateCommand implements Runnable {
+    private final Invocation invocation;
+
+    public CdiGenerateCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     enum Vendor {
         nvidia, neuron;
 
@@ -75,7 +82,7 @@ public final class CdiGenerateCommand implements Runnable {
         if (output != null && outputDir != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --output or --output-dir, not both");
         }
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = invocation.env();
         HostContext host = hostOptions.resolve(env);
         JaccelConfig config = hostOptions.config(env);
         Path dir = outputDir != null ? outputDir : config.cdiOutputDir();

@@ -4,6 +4,7 @@ import dev.jaccel.core.config.HostSettings;
 import dev.jaccel.core.config.JaccelConfig;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.hook.Invocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +36,12 @@ public final class ConfigCommand implements Runnable {
                     "Environment that wins over the file: JACCEL_SNAPSHOT, JACCEL_HOST_ROOT, JACCEL_NVML_LIBRARY,",
                     "JACCEL_NRT_LIBRARY."})
     public static final class Show implements Runnable {
+        private final Invocation invocation;
+
+        public Show(Invocation invocation) {
+            this.invocation = invocation;
+        }
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -43,7 +50,7 @@ public final class ConfigCommand implements Runnable {
 
         @Override
         public void run() {
-            Map<String, String> env = System.getenv();
+            Map<String, String> env = invocation.env();
             JaccelConfig file = config.load(env);
             List<String> notes = new ArrayList<>();
             JaccelConfig effective = withEnvironment(file, env, notes);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import java.util.Map;
 
 /**
- * The library and host locations every command shares (DESIGN.md, "Contracts"), and the
+ * The library and host locations every command shares (docs/design.md §2.2), and the
  * configuration file they default from: a flag wins over its environment variable, which wins
  * over the file's {@code [host]} table.
  */

@@ -16,13 +16,23 @@ final class Launcher {
     private Launcher() {
     }
 
-    /** {@code explicit} when given, else the {@code bin/jaccel} above the jar (or classes folder) this code runs from. */
+    /**
+     * {@code explicit} when given, else the launcher that started this JVM ({@code bin/jaccel}
+     * passes itself as {@code -Djaccel.launcher}), else the {@code bin/jaccel} above the jar (or
+     * classes folder) this code runs from. The property comes first because a class served from an
+     * AOT cache reports the code source it had when the cache was trained: the build folder, not
+     * where the distribution was unpacked.
+     */
     static Path resolve(Path explicit, String flag) {
         if (explicit != null) {
             if (!explicit.isAbsolute()) {
                 throw JaccelException.badInput(flag + " " + explicit + ": give an absolute path (the runtime runs it from anywhere)");
             }
             return explicit;
+        }
+        String started = System.getProperty("jaccel.launcher");
+        if (started != null && Path.of(started).isAbsolute() && Files.isExecutable(Path.of(started))) {
+            return Path.of(started).normalize();
         }
         CodeSource source = Main.class.getProtectionDomain().getCodeSource();
         if (source != null) {

@@ -1,0 +1,188 @@
+package dev.jaccel.dist;
+
+import dev.jaccel.testkit.SimulatedHost;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The tarball as an operator installs it: unpacked somewhere else than where it was built (its AOT
+ * cache was trained under dist/target/stage), run from another folder with no JDK on PATH and no
+ * JAVA_HOME.
+ */
+class DistributionTest {
+    /** What "lean" means here; the build prints the real size. */
+    static final long MAX_TARBALL_BYTES = 32L << 20;
+
+    @TempDir
+    static Path tmp;
+    static Installation installed;
+    static Path elsewhere;
+
+    @BeforeAll
+    static void unpack() throws IOException {
+        installed = Installation.unpack(tmp.resolve("opt"));
+        elsewhere = Files.createDirectories(tmp.resolve("somewhere/else"));
+    }
+
+    @Test
+    void theTarballHoldsTheLayoutTheLauncherExpectsAndIsLean() throws IOException {
+        assertTrue(Files.size(Installation.TARBALL) < MAX_TARBALL_BYTES, Files.size(Installation.TARBALL) + " bytes");
+        for (String exe : List.of("bin/jaccel", "bin/jaccel-runtime", "bin/nvidia-container-runtime-hook", "runtime/bin/java")) {
+            assertTrue(Files.isExecutable(installed.home.resolve(exe)), exe);
+        }
+        List<String> classpath = Files.readAllLines(installed.home.resolve("lib/classpath"));
+        assertEquals("jaccel-hook.jar", classpath.getFirst());
+        try (var jars = Files.list(installed.home.resolve("lib"))) {
+            assertEquals(jars.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList(),
+                    classpath.stream().sorted().toList(), "lib/classpath lists every jar");
+        }
+        assertTrue(Files.isRegularFile(installed.home.resolve("lib/aot/runtime-jdk25.aot")));
+        assertTrue(Files.isRegularFile(installed.home.resolve("share/systemd/jaccel-refresh.service")));
+        assertTrue(Files.isRegularFile(installed.home.resolve("share/systemd/jaccel-refresh.path")));
+        // the launcher is the repository's, byte for byte
+        assertEquals(Files.readString(Path.of("../bin/jaccel")), Files.readString(installed.bin("jaccel")));
+
+        Installation.Result modules = Installation.exec(List.of(installed.home.resolve("runtime/bin/java").toString(),
+                "--list-modules"), Map.of(), elsewhere, new byte[0]);
+        assertEquals(0, modules.exit(), modules.both());
+        assertEquals(List.of("java.base"), modules.out().lines().map(l -> l.replaceAll("@.*", "")).toList(),
+                "only the modules jdeps finds the jars need");
+        assertFalse(Files.exists(installed.home.resolve("runtime/bin/javac")));
+    }
+
+    /** Every command family, on the runtime that holds java.base alone, from another folder, no JDK in sight. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--version                                        | 0 | jaccel " + "VERSION",
+            "config show                                      | 0 | [neuron]",
+            "devices --json                                   | 0 | NVIDIA H100 80GB HBM3",
+            "check                                            | 0 | nvidia driver: ",
+            "plan --env NVIDIA_VISIBLE_DEVICES=0              | 0 | \"selected\"",
+            "inventory refresh --output OUT/inventory.json    | 0 | wrote OUT/inventory.json",
+            "cdi generate --output-dir OUT/cdi --snapshot OUT/s.json | 0 | (nvidia.com/gpu: ",
+            "runtime configure --runtime containerd --config OUT/config.toml --dry-run | 0 | BinaryName = 'HOME/bin/jaccel-runtime'",
+            "runtime configure --runtime docker --config OUT/daemon.json --set-as-default | 0 | wrote OUT/daemon.json",
+    })
+    void runsFromAnyFolderWithNoJdkOnTheHost(String args, int exit, String expected) throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out-" + Integer.toHexString(args.hashCode())));
+        Map<String, String> env = new HashMap<>(SimulatedHost.create(tmp.resolve("host-" + Integer.toHexString(args.hashCode())),
+                SimulatedHost.DEFAULT_PROFILE));
+        env.put("JACCEL_SNAPSHOT", out.resolve("no-snapshot.json").toString());
+        List<String> words = new ArrayList<>();
+        for (String w : args.strip().split(" +")) {
+            words.add(w.replace("OUT", out.toString()));
+        }
+        Installation.Result r = installed.jaccel(elsewhere, env, words.toArray(String[]::new));
+        assertEquals(exit, r.exit(), r.both());
+        String want = expected.replace("VERSION", Installation.VERSION).replace("OUT", out.toString())
+                .replace("HOME", installed.home.toString());
+        assertTrue(r.out().contains(want), r.both());
+        assertFalse(r.err().contains("Exception"), r.both());
+    }
+
+    /** Security #14 (launcher, installed layout): the caller's environment cannot choose the java that runs. */
+    @Test
+    void theCallersJavaHomeIsNeverUsed() throws IOException {
+        Path fakeJdk = Files.createDirectories(tmp.resolve("fake-jdk/bin"));
+        Path ran = tmp.resolve("fake-jdk-ran");
+        Files.writeString(fakeJdk.resolveSibling("release"), "JAVA_VERSION=\"25.0.9\"\n");
+        Path java = Files.writeString(fakeJdk.resolve("java"), "#!/bin/sh\ntouch " + ran + "\necho fake java\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("JAVA_HOME", fakeJdk.getParent().toString(),
+                "JACCEL_JAVA_HOME", fakeJdk.getParent().toString(), "PATH", fakeJdk + ":" + Installation.PATH);
+        Installation.Result r = installed.jaccel(elsewhere, env, "--version");
+        assertEquals(0, r.exit(), r.both());
+        assertTrue(r.out().startsWith("jaccel " + Installation.VERSION), r.both());
+        assertFalse(Files.exists(ran), "the caller's java ran");
+    }
+
+    /**
+     * The AOT cache trained at packaging is used where the tarball is unpacked (JDK 25 matches a
+     * moved class path by its longest common prefix), and only while it is newer than every jar and
+     * the runtime's release file (JDK-8377932: a 25.0.3 cache serves classes from a changed jar).
+     */
+    @Test
+    void theAotCacheFollowsTheInstallationAndItsGuardHolds() throws IOException {
+        // a copy whose java records the arguments the launcher gives it (times kept, as tar keeps them)
+        Path copyDir = tmp.resolve("copy");
+        Files.createDirectories(copyDir);
+        Installation.Result cp = Installation.exec(List.of("cp", "-a", installed.home.toString(), copyDir.toString()),
+                Map.of(), tmp, new byte[0]);
+        assertEquals(0, cp.exit(), cp.both());
+        Path copy = copyDir.resolve(installed.home.getFileName());
+        Path args = tmp.resolve("java-args");
+        Path java = copy.resolve("runtime/bin/java");
+        Files.delete(java);
+        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + args + "\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setLastModifiedTime(java, Files.getLastModifiedTime(installed.home.resolve("runtime/bin/java")));
+        Path cache = copy.resolve("lib/aot/runtime-jdk25.aot");
+
+        List<String> launched = launch(copy, args);
+        assertTrue(launched.contains("-XX:AOTCache=" + cache), launched.toString());
+
+        // the real JVM of the real installation accepts the cache with these arguments, AOTMode=on
+        // making a rejected cache fatal
+        List<String> real = new ArrayList<>(List.of(installed.home.resolve("runtime/bin/java").toString(), "-XX:AOTMode=on"));
+        for (String a : launched) {
+            real.add(a.replace(copy.toString(), installed.home.toString()));
+        }
+        Installation.Result r = Installation.exec(real, Map.of(), elsewhere, new byte[0]);
+        assertEquals(0, r.exit(), r.both());
+        assertTrue(r.out().startsWith("jaccel " + Installation.VERSION), r.both());
+
+        FileTime later = FileTime.from(Instant.now().plusSeconds(120));
+        Files.setLastModifiedTime(copy.resolve("lib/jackson-core.jar"), later);
+        assertFalse(launch(copy, args).stream().anyMatch(a -> a.startsWith("-XX:AOTCache")), "a jar newer than the cache");
+        Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(240)));
+        assertTrue(launch(copy, args).contains("-XX:AOTCache=" + cache), "retrained");
+        Files.setLastModifiedTime(copy.resolve("runtime/release"), FileTime.from(Instant.now().plusSeconds(360)));
+        assertFalse(launch(copy, args).stream().anyMatch(a -> a.startsWith("-XX:AOTCache")), "a runtime newer than the cache");
+    }
+
+    private List<String> launch(Path home, Path args) throws IOException {
+        Files.deleteIfExists(args);
+        Installation.Result r = Installation.exec(List.of(home.resolve("bin/jaccel").toString(), "--version"),
+                Map.of(), elsewhere, new byte[0]);
+        assertEquals(0, r.exit(), r.both());
+        return Files.readAllLines(args);
+    }
+
+    /** bin/jaccel-runtime and bin/nvidia-container-runtime-hook are bin/jaccel runtime / hook, also through a symlink. */
+    @Test
+    void theWrappersAreTheLauncherWithItsFirstWord() throws IOException {
+        Installation.Result runtime = Installation.exec(List.of(installed.bin("jaccel-runtime").toString(), "--version"),
+                Map.of(), elsewhere, new byte[0]);
+        assertEquals(0, runtime.exit(), runtime.both());
+        assertTrue(runtime.out().startsWith("runc version"), "passed straight to runc: " + runtime.both());
+
+        Path usrLocalBin = Files.createDirectories(tmp.resolve("usr/local/bin"));
+        Path link = Files.createSymbolicLink(usrLocalBin.resolve("nvidia-container-runtime-hook"),
+                installed.bin("nvidia-container-runtime-hook"));
+        // a state for a bundle whose spec asks for nothing: the launcher answers without a JVM
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\": \"1.0.2\", \"process\": {\"env\": [\"PATH=/bin\"]}}");
+        byte[] state = ("{\"ociVersion\": \"1.0.2\", \"id\": \"x\", \"pid\": 1, \"bundle\": \"" + bundle + "\"}").getBytes();
+        Installation.Result hook = Installation.exec(List.of(link.toString(), "prestart"), Map.of(), elsewhere, state);
+        assertEquals(0, hook.exit(), hook.both());
+        assertEquals("", hook.out() + hook.err());
+    }
+}

@@ -31,7 +31,7 @@ import java.util.OptionalInt;
  * {@link GpuTopology}: the NUMA node (sysfs under the host root, else NVML) and the NVLink peers.
  */
 public final class NvidiaBackend implements AcceleratorBackend {
-    /** Device nodes every CUDA container needs besides its GPUs' own (nvml-abi.md §9.4). */
+    /** Device nodes every CUDA container needs besides its GPUs' own (docs/nvml.md §9.4). */
     static final List<String> CONTROL_NODES = List.of("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools",
             "/dev/nvidia-modeset");
 
@@ -120,7 +120,7 @@ public final class NvidiaBackend implements AcceleratorBackend {
             if (m.isPresent()) {
                 return m.get();
             }
-            // older paths: the kernel's own record of the minor (nvml-abi.md §9.2)
+            // older paths: the kernel's own record of the minor (docs/nvml.md §9.2)
             if (busId == null) {
                 return null;
             }

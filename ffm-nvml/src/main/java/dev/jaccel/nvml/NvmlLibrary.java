@@ -32,8 +32,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The one binding to {@code libnvidia-ml.so.1}: nothing else in jaccel touches NVML's memory.
  *
  * <p>{@link Fn} is the header: every function this binding calls, each name it may go by (newest
- * first, then the legacy names the real library still exports), the C prototype of each name as in
- * NVML's {@code nvml.h} (NVIDIA/go-nvml {@code gen/nvml/nvml.h} at 2f9e261, NVML 13.3.29) and the
+ * first, then the legacy names the real library still exports, docs/nvml.md §1.2), the C prototype of
+ * each name as in NVML's {@code nvml.h} (NVIDIA/go-nvml {@code gen/nvml/nvml.h} at 2f9e261, NVML 13.3.29) and the
  * {@link Shape} of its downcall. A name whose arguments or struct layout differ from the newest
  * one is marked {@link Abi#V1}, and the code that reads the result branches on that, never on a
  * position in the list. A symbol is resolved on first use; one that is missing is an
@@ -46,8 +46,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * allocates no native memory. Device handles are opaque addresses, compared by value, never
  * dereferenced. Instances are thread-safe, as NVML is.
  *
- * <p>Struct offsets: gcc {@code offsetof} on the same header; the ABI tests ({@code FakeNvmlAbiTest})
- * check each against the fake, which declares the C structs itself.
+ * <p>Struct offsets: gcc {@code offsetof} on the same header (docs/nvml.md §4.2); the ABI tests
+ * ({@code FakeNvmlAbiTest}) check each against the fake, which declares the C structs itself.
  */
 @SuppressWarnings("restricted") // the one class that links NVML: native access is its job
 public final class NvmlLibrary {
@@ -56,7 +56,7 @@ public final class NvmlLibrary {
     /** The library in messages. */
     static final String LIBRARY = "NVML";
 
-    // buffer sizes including the NUL (nvml.h NVML_*_BUFFER_SIZE; the _V2 sizes for UUID and name)
+    // buffer sizes including the NUL (docs/nvml.md §3; the _V2 sizes for UUID and name)
     static final int VERSION_BUFFER = 80;
     static final int UUID_BUFFER = 96;
     static final int NAME_BUFFER = 96;
@@ -393,7 +393,7 @@ public final class NvmlLibrary {
 
     /**
      * The file behind the library with symlinks resolved, e.g. {@code /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.95.05}:
-     * its suffix is the user-space driver version. Empty when it cannot be found.
+     * its suffix is the user-space driver version (docs/nvml.md §1.1). Empty when it cannot be found.
      */
     public Optional<Path> file() {
         return file;

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * without NVML.
  *
  * <p>NVML's init is reference-counted process-wide, so an unbalanced shutdown in one component
- * tears down every other component's handles. A session therefore owns one init reference and
+ * tears down every other component's handles (docs/nvml.md §8). A session therefore owns one init reference and
  * gives it back once. {@link #close()} refuses new calls at once (they throw
  * {@link IllegalStateException}), waits for the calls already in flight on other threads, frees
  * the event sets still open, and only then shuts NVML down: NVML is never shut under a call. An
@@ -167,7 +167,7 @@ public final class NvmlSession implements AutoCloseable {
     /**
      * The CUDA driver version ({@code nvmlSystemGetCudaDriverVersion}). This is what
      * libnvidia-container and the device plugin read; without libcuda it reports a version the
-     * driver supports instead of failing (nvml.h).
+     * driver supports instead of failing (docs/nvml.md §3).
      */
     public CudaVersion cudaDriverVersion() {
         return CudaVersion.ofEncoded(call(library::cudaDriverVersion));
@@ -193,7 +193,7 @@ public final class NvmlSession implements AutoCloseable {
         return call(library::deviceCount);
     }
 
-    /** The GPU at an NVML index; NO_PERMISSION or GPU_IS_LOST come per index. */
+    /** The GPU at an NVML index; NO_PERMISSION or GPU_IS_LOST come per index (docs/nvml.md §8). */
     public NvmlDevice device(int index) {
         return new NvmlDevice(this, call(() -> library.handleByIndex(index)), false);
     }

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Writes the host tree that matches a fake-NVML config (testkit.md): what the kernel module and
+ * Writes the host tree that matches a fake-NVML config (testkit/README.md): what the kernel module and
  * the driver package would put on a machine with those GPUs, so the NVML answers and the files
- * agree. Facts follow nvml-abi.md §5.4 and §9:
+ * agree. Facts follow docs/nvml.md §5.4 and §9:
  * <ul>
  * <li>{@code proc/driver/nvidia/version} (proprietary-module line) and
  *     {@code proc/driver/nvidia/gpus/<0000:bb:dd.f>/information};</li>
@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * <li>for MIG: {@code proc/driver/nvidia-caps/mig-minors} (the static table of every cap of every
  *     GPU, like the driver's), the capability files of the configured instances under
  *     {@code proc/driver/nvidia/capabilities}, and {@code dev/nvidia-caps/nvidia-cap<M>};</li>
- * <li>driver files: {@code usr/lib/x86_64-linux-gnu/lib*.so.<version>} with {@code .so.1} links and
+ * <li>driver files: {@code usr/lib/x86_64-linux-gnu/lib*.so.<version>} (small ELF shared objects whose
+ *     {@code DT_SONAME} is {@code lib*.so.1}, see {@link TinyElf}) with {@code .so.1} links, and
  *     {@code usr/bin/nvidia-*}: small regular files;</li>
  * <li>for a GPU with {@code numaNode}: {@code sys/bus/pci/devices/<0000:bb:dd.f>/numa_node}, as the
  *     kernel publishes it.</li>
@@ -204,7 +205,8 @@ public final class NvidiaHostFixture {
     private static void writeDriverFiles(HostTree tree, String version) {
         for (String lib : LIBRARIES) {
             String dir = "/usr/lib/x86_64-linux-gnu/";
-            tree.file(dir + lib + "." + version, "fake " + lib + " " + version + "\n");
+            // a real ELF header with the soname the driver's libraries have (lib*.so.1), as ldconfig reads it
+            tree.file(dir + lib + "." + version, TinyElf.sharedObject(lib + ".1", "fake " + lib + " " + version + "\n"));
             tree.symlink(dir + lib + ".1", lib + "." + version);
         }
         for (String bin : BINARIES) {

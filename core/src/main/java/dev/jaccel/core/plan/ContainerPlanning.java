@@ -1,5 +1,7 @@
 package dev.jaccel.core.plan;
 
+import dev.jaccel.core.config.JaccelConfig;
+import dev.jaccel.core.config.StartConfig;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.snapshot.InventorySnapshot;
@@ -7,6 +9,7 @@ import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,16 +24,25 @@ public final class ContainerPlanning {
     /**
      * @param rootfs   the container's root file system as seen from here, to pick the folder its
      *                 dynamic loader searches ({@link ImageLibraryFolder}); null when unknown
+     * @param env      the hook's or shim's environment (locations, {@code JACCEL_CONFIG})
      * @param warnings one line per thing the user should know (also why a snapshot was ignored)
      */
-    public static Plan plan(ContainerRequest request, Path rootfs, HostContext host, Consumer<String> warnings) {
-        if (!DefaultPlanner.mayRequestDevices(request)) {
+    public static Plan plan(ContainerRequest request, Path rootfs, Map<String, String> env, Consumer<String> warnings) {
+        JaccelConfig config = StartConfig.load(env, warnings);
+        if (!DefaultPlanner.mayRequestDevices(request, config.plan())) {
             return Plan.NOTHING;
         }
+        HostContext host = StartConfig.host(config, env);
         ContainerRequest forImage = rootfs == null ? request : request.withLibraryDirectory(ImageLibraryFolder.of(rootfs));
-        Plan plan = new DefaultPlanner().plan(forImage, inventory(host, warnings), host);
+        Inventory inventory = inventory(config.snapshotPath(env), host, warnings);
+        Plan plan = new DefaultPlanner(config.plan()).plan(forImage, inventory, host);
         plan.warnings().forEach(warnings);
         return plan;
+    }
+
+    /** {@link #inventory(Path, HostContext, Consumer)} from the snapshot at {@code JACCEL_SNAPSHOT} or the default path. */
+    public static Inventory inventory(HostContext host, Consumer<String> warnings) {
+        return inventory(InventorySnapshot.defaultPath(host.env()), host, warnings);
     }
 
     /**
@@ -38,8 +50,7 @@ public final class ContainerPlanning {
      * host still matches it and it can be trusted (docs/design.md, "Start latency"); otherwise
      * discovery through NVML and libnrt.
      */
-    public static Inventory inventory(HostContext host, Consumer<String> warnings) {
-        return InventorySnapshot.read(InventorySnapshot.defaultPath(host.env()), host, warnings)
-                .orElseGet(() -> Inventories.discover(host));
+    public static Inventory inventory(Path snapshot, HostContext host, Consumer<String> warnings) {
+        return InventorySnapshot.read(snapshot, host, warnings).orElseGet(() -> Inventories.discover(host));
     }
 }

@@ -6,7 +6,6 @@ import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.oci.OciState;
 import dev.jaccel.core.plan.ContainerPlanning;
-import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.hook.Failures;
 import dev.jaccel.hook.Invocation;
 import dev.jaccel.hook.posix.ContainerRoot;
@@ -65,7 +64,7 @@ public final class HookCommand {
             Path config = state.bundle().resolve("config.json");
             OciSpec spec = OciSpec.parse(read(config), config.toString());
             Path rootfs = spec.rootfs(state.bundle());
-            Plan plan = ContainerPlanning.plan(spec.request(), rootfs, HostContext.resolve(invocation.env(), null, null, null),
+            Plan plan = ContainerPlanning.plan(spec.request(), rootfs, invocation.env(),
                     w -> err.println(prefix + ": warning: " + w));
             ContainerEdits edits = plan.edits();
             if (edits.deviceNodes().isEmpty() && edits.mounts().isEmpty()) {

@@ -7,7 +7,6 @@ import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.plan.ContainerPlanning;
 import dev.jaccel.core.oci.SpecEditor;
-import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.hook.Failures;
 import dev.jaccel.hook.Invocation;
 import dev.jaccel.hook.posix.Libc;
@@ -77,7 +76,7 @@ public final class RuntimeShim {
                     + "); give the bundle with --bundle DIR or run from it");
         }
         OciSpec spec = OciSpec.parse(bytes, config.toString());
-        Plan plan = ContainerPlanning.plan(spec.request(), spec.rootfs(bundle), HostContext.resolve(env, null, null, null),
+        Plan plan = ContainerPlanning.plan(spec.request(), spec.rootfs(bundle), env,
                 w -> err.println("jaccel runtime: warning: " + w));
         SpecEditor.apply(spec, plan.edits());
         if (!spec.changed()) {

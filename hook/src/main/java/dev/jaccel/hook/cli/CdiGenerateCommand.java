@@ -11,6 +11,7 @@ import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.config.JaccelConfig;
 import dev.jaccel.core.plan.NeuronDeviceNames;
 import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.Inventories;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,8 +23,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code jaccel cdi generate}: one CDI spec per vendor, {@code nvidia.com/gpu} and
@@ -32,7 +35,8 @@ import java.util.Map;
 @Command(name = "generate", mixinStandardHelpOptions = true, description = {
         "Write CDI specs for the devices of this host: kind nvidia.com/gpu (devices named by index, UUID,",
         "<gpu>:<mig> and all) and kind aws.amazon.com/neuron (by index and all). One file per kind, replaced",
-        "atomically. Also writes the inventory snapshot (unless --inventory is given).",
+        "atomically. Also writes the inventory snapshot and the /dev/char links of the device nodes (unless",
+        "--inventory is given).",
         "",
         "Files: without --output, <DIR>/jaccel-nvidia.json and <DIR>/jaccel-neuron.json, DIR being --output-dir",
         "(default: the configuration's cdi.output-dir, /etc/cdi unless set); the file of a vendor that has no",
@@ -77,6 +81,11 @@ public final class CdiGenerateCommand implements Runnable {
                     + "/var/lib/jaccel/inventory.json).")
     Path snapshot;
 
+    @Option(names = "--if-stale", description = {"Do nothing costly when nothing changed: while the snapshot still "
+            + "matches the host (driver versions and device nodes), write the specs from it (no NVML, no libnrt) and only "
+            + "where they differ; otherwise discover as usual. What the systemd units run."})
+    boolean ifStale;
+
     @Override
     public void run() {
         if (output != null && outputDir != null) {
@@ -89,16 +98,31 @@ public final class CdiGenerateCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
+        if (ifStale && inventoryFile != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--if-stale works from the snapshot: not with --inventory");
+        }
+        Path snapshotFile = snapshot != null ? snapshot : config.snapshotPath(env);
         Inventory inventory;
+        boolean fresh = false;
         if (inventoryFile != null) {
             inventory = InventoryFile.read(inventoryFile);
         } else {
-            inventory = Inventories.discover(host);
-            Path file = snapshot != null ? snapshot : config.snapshotPath(env);
-            Snapshots.write(file, inventory, host, "--snapshot");
-            out.println("wrote " + file + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");
+            Optional<Inventory> current = ifStale
+                    ? InventorySnapshot.read(snapshotFile, host, w -> err.println("jaccel: warning: " + w)) : Optional.empty();
+            fresh = current.isPresent();
+            if (fresh) {
+                inventory = current.get();
+                out.println(snapshotFile + " matches the host (driver versions and device nodes): no discovery");
+            } else {
+                inventory = Inventories.discover(host);
+                Snapshots.write(snapshotFile, inventory, host, "--snapshot");
+                out.println("wrote " + snapshotFile + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");
+            }
+            DevCharLinks.createQuietly(inventory, host, out, err);
         }
-        Snapshots.warn(inventory, err);
+        if (!fresh) {
+            Snapshots.warn(inventory, err);
+        }
 
         List<CdiSpec> specs = new ArrayList<>();
         List<CdiSpec> generated;
@@ -124,7 +148,12 @@ public final class CdiGenerateCommand implements Runnable {
         }
         for (CdiSpec s : specs) {
             Path file = target(s, specs.size(), dir);
-            write(file, CdiSpecJson.toBytes(s));
+            byte[] bytes = CdiSpecJson.toBytes(s);
+            if (ifStale && sameContent(file, bytes)) {
+                out.println(file + " is current (" + s.kind() + ": " + s.devices().size() + " devices)");
+                continue;
+            }
+            write(file, bytes);
             out.println("wrote " + file + " (" + s.kind() + ": " + s.devices().size() + " devices)");
         }
         if (output == null) {
@@ -159,6 +188,14 @@ public final class CdiGenerateCommand implements Runnable {
                     throw JaccelException.badInput("cannot remove the stale spec " + stale + ": " + e.getMessage());
                 }
             }
+        }
+    }
+
+    private static boolean sameContent(Path file, byte[] content) {
+        try {
+            return Arrays.equals(Files.readAllBytes(file), content);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -26,7 +26,8 @@ public final class InventoryCommand implements Runnable {
     }
 
     @Command(name = "refresh", mixinStandardHelpOptions = true, description = {
-            "Discover the devices (NVML, libnrt) and write the inventory snapshot with a fingerprint of the host.",
+            "Discover the devices (NVML, libnrt) and write the inventory snapshot with a fingerprint of the host;",
+            "also make the /dev/char links of the device nodes (see jaccel system create-dev-char-symlinks).",
             "Container starts use the snapshot while the driver versions and /dev/nvidia*, /dev/neuron* nodes match."})
     public static final class Refresh implements Runnable {
     private final Invocation invocation;
@@ -56,6 +57,7 @@ public final class InventoryCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.println("wrote " + file + " (" + Snapshots.describe(inventory) + ")");
             Snapshots.warn(inventory, spec.commandLine().getErr());
+            DevCharLinks.createQuietly(inventory, host, out, spec.commandLine().getErr());
         }
     }
 }

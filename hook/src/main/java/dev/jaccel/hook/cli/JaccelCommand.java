@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 CdiCommand.class,
                 HooksConfigCommand.class,
                 ConfigCommand.class,
+                SystemCommand.class,
         })
 public final class JaccelCommand implements Runnable {
     @CommandLine.Spec

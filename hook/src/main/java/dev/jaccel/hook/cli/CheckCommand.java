@@ -30,7 +30,9 @@ import java.util.stream.Collectors;
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Reports accelerator driver and runtime versions and checks the Neuron runtime/driver "
-                + "compatibility rules (Inf1 limits, runtime 2.32 / driver 2.29 breaks, a stale loaded module)."},
+                + "compatibility rules (Inf1 limits, runtime 2.32 / driver 2.29 breaks, a stale loaded module).",
+                "Warns (stderr, exit code unchanged) when NVIDIA persistence mode is off, and when the inventory "
+                        + "snapshot or jaccel's CDI specs are missing, stale or untrusted."},
         footer = {"", "Exit codes: 0 every rule passes (or cannot be checked); 3 a rule fails (stderr names it, "
                 + "both versions and the cure); 4 no Neuron or NVIDIA driver is present."})
 public final class CheckCommand implements Callable<Integer> {
@@ -59,6 +61,8 @@ public final class CheckCommand implements Callable<Integer> {
         if (inventory.nvidia() != null) {
             out.println(nvidiaLine(inventory.nvidia()));
         }
+        OperationalChecks.report(inventory, host, hostOptions.config(invocation.env()), invocation.env(),
+                w -> err.println("jaccel: warning: " + w));
         if (inventory.neuron() == null) {
             inventory.errors().stream().filter(e -> e.startsWith("neuron: ")).forEach(e -> out.println("neuron: not present (" + e.substring(8) + ")"));
             out.flush();

@@ -166,6 +166,46 @@ class DistributionTest {
         return Files.readAllLines(args);
     }
 
+    /**
+     * The systemd units as installed (their /opt/jaccel made this installation's path) pass
+     * systemd-analyze verify, and the service's command keeps a host current at the cost of a few
+     * file reads when nothing changed.
+     */
+    @Test
+    void theSystemdUnitsVerifyAndTheirCommandIsCheapWhenNothingChanged() throws IOException {
+        Path units = Files.createDirectories(tmp.resolve("units"));
+        String execStart = null;
+        for (String unit : List.of("jaccel-refresh.service", "jaccel-refresh.path")) {
+            String text = Files.readString(installed.home.resolve("share/systemd/" + unit));
+            Files.writeString(units.resolve(unit), text.replace("/opt/jaccel/", installed.home + "/"));
+            for (String line : text.lines().toList()) {
+                if (line.startsWith("ExecStart=")) {
+                    execStart = line.substring("ExecStart=".length());
+                }
+            }
+        }
+        assertEquals("/opt/jaccel/bin/jaccel cdi generate --if-stale", execStart);
+        if (Files.isExecutable(Path.of("/usr/bin/systemd-analyze"))) {
+            Installation.Result verify = Installation.exec(List.of("systemd-analyze", "verify",
+                    units.resolve("jaccel-refresh.service").toString(), units.resolve("jaccel-refresh.path").toString()),
+                    Map.of(), units, new byte[0]);
+            assertEquals(0, verify.exit(), verify.both());
+            assertEquals("", verify.out() + verify.err());
+        }
+        Map<String, String> env = new HashMap<>(SimulatedHost.create(tmp.resolve("unit-host"), SimulatedHost.DEFAULT_PROFILE));
+        Path config = Files.writeString(tmp.resolve("unit-config.toml"), "[inventory]\nsnapshot = \"" + tmp.resolve("unit-state/inventory.json")
+                + "\"\n[cdi]\noutput-dir = \"" + tmp.resolve("unit-cdi") + "\"\n");
+        env.put("JACCEL_CONFIG", config.toString());
+        String[] args = {"cdi", "generate", "--if-stale"};
+        Installation.Result first = installed.jaccel(Path.of("/"), env, args);
+        assertEquals(0, first.exit(), first.both());
+        assertTrue(first.out().startsWith("wrote " + tmp.resolve("unit-state/inventory.json")), first.both());
+        Installation.Result second = installed.jaccel(Path.of("/"), env, args);
+        assertEquals(0, second.exit(), second.both());
+        assertTrue(second.out().startsWith(tmp.resolve("unit-state/inventory.json") + " matches the host"), second.both());
+        assertFalse(second.out().contains("wrote"), second.both());
+    }
+
     /** bin/jaccel-runtime and bin/nvidia-container-runtime-hook are bin/jaccel runtime / hook, also through a symlink. */
     @Test
     void theWrappersAreTheLauncherWithItsFirstWord() throws IOException {

@@ -42,7 +42,7 @@ public enum ConfigKey {
             "annotation key prefixes whose values name CDI devices",
             c -> c.plan().cdiAnnotationPrefixes(), (b, v) -> b.prefixes = ConfigKey.strings(v)),
     CDI_SPEC_DIRS("nvidia-container-runtime.modes.cdi", "spec-dirs", Kind.PATH_ARRAY, true,
-            "folders that hold CDI specs (checked for jaccel's own and for conflicts)",
+            "folders that hold CDI specs (runtime configure --cdi hands them to containerd as cdi_spec_dirs)",
             c -> c.cdiSpecDirs().stream().map(Path::toString).toList(),
             (b, v) -> b.specDirs = ConfigKey.strings(v).stream().map(Path::of).toList()),
     CUDA_MINOR_VERSION_COMPATIBILITY("cuda", "minor-version-compatibility", Kind.BOOLEAN, false,

@@ -171,6 +171,15 @@ class JaccelConfigTest {
         }
     }
 
+    /** docs/configuration.md is the reference: every key is in its table, under the name the file uses. */
+    @Test
+    void everyKeyIsDocumented() throws IOException {
+        String doc = Files.readString(Path.of("../docs/configuration.md"));
+        for (ConfigKey k : ConfigKey.values()) {
+            assertTrue(doc.contains("| `" + k.dotted() + "`"), k.dotted() + " is not in docs/configuration.md");
+        }
+    }
+
     @Test
     void aNamedFileMustExistAndTheEnvironmentOverridesTheSnapshot() {
         JaccelException e = assertThrows(JaccelException.class,

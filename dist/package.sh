@@ -2,7 +2,8 @@
 # Builds the installable distribution: target/jaccel-VERSION-linux-x86_64.tar.gz, which unpacks to
 # jaccel-VERSION/ with
 #   bin/        jaccel (the repository's launcher, unchanged), jaccel-runtime, nvidia-container-runtime-hook
-#   lib/        jaccel-hook.jar and its runtime jars, lib/classpath (their order), lib/aot/ (the AOT cache)
+#   lib/        jaccel-hook.jar and its runtime jars, lib/classpath (their order), lib/native/jaccel-inject
+#               (the hook's helper), lib/aot/ (the AOT caches: the container path's and the rest's)
 #   runtime/    a jlink'd Java runtime holding only the JDK modules the jars need (jdeps)
 #   share/      systemd units, an example config.toml (every key, its default, what it does)
 # The AOT cache is trained here, with the staged launcher and runtime, on the testkit's simulated host;
@@ -18,7 +19,7 @@ home=$stage/$name
 tarball=$target/$name-linux-x86_64.tar.gz
 hook=$repo/hook/target
 
-for f in "$hook/jaccel-hook.jar" "$repo/testkit/target/jaccel-testkit.jar" "$repo/testkit/target/native/libnvidia-ml.so.1"; do
+for f in "$hook/jaccel-hook.jar" "$hook/native/jaccel-inject" "$repo/testkit/target/jaccel-testkit.jar" "$repo/testkit/target/native/libnvidia-ml.so.1"; do
   [ -f "$f" ] || { echo "dist: $f is missing: run the whole build (./mvnw package)" >&2; exit 2; }
 done
 rm -rf "$stage" "$tarball"
@@ -27,6 +28,10 @@ mkdir -p "$home/bin" "$home/lib" "$home/share/systemd" "$home/share/jaccel"
 cp "$repo/bin/jaccel" "$repo/bin/jaccel-runtime" "$repo/bin/nvidia-container-runtime-hook" "$home/bin/"
 chmod 0755 "$home/bin/"*
 cp "$hook/jaccel-hook.jar" "$hook"/lib/*.jar "$home/lib/"
+# the hook's single-threaded helper for work inside a container's namespaces, found beside the jar
+mkdir -p "$home/lib/native"
+cp "$hook/native/jaccel-inject" "$home/lib/native/"
+chmod 0755 "$home/lib/native/jaccel-inject"
 # the class path in a fixed order, jaccel-hook.jar first: the launcher reads it instead of globbing
 { echo jaccel-hook.jar; cd "$home/lib" && LC_ALL=C ls -1 -- *.jar | grep -vx jaccel-hook.jar; } > "$home/lib/classpath"
 
@@ -66,10 +71,13 @@ find "$home" -exec touch -h -d "@$stamp" {} +
 
 sim=$stage/simulated-host
 eval "$(JAVA_HOME="$JAVA_HOME" "$repo/scripts/simulated-host.sh" "$sim" h100x8-mig)"
-"$home/bin/jaccel" aot-train --simulated > "$stage/aot-train.log" 2>&1 || {
-  echo "dist: AOT training failed (see $stage/aot-train.log)" >&2; tail -5 "$stage/aot-train.log" >&2; exit 1; }
+"$home/bin/jaccel" aot-train --simulated > "$target/aot-train.log" 2>&1 || {
+  echo "dist: AOT training failed (see $target/aot-train.log)" >&2; tail -5 "$target/aot-train.log" >&2; exit 1; }
 rm -rf "$sim"
 ls "$home"/lib/aot/*.aot > /dev/null
 
 tar --sort=name --owner=0 --group=0 --numeric-owner --format=gnu -C "$stage" -cf - "$name" | gzip -9n > "$tarball"
 echo "dist: $tarball $(du -k "$tarball" | cut -f1) KiB (unpacked $(du -sk "$home" | cut -f1) KiB; runtime modules $modules)"
+# Nothing may depend on where the tarball was made: the staged copy goes, so that a path into it that
+# leaked into the cache or a file fails the tests instead of working by accident on the build machine.
+rm -rf "$stage"

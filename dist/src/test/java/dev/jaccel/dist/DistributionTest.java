@@ -45,7 +45,8 @@ class DistributionTest {
     @Test
     void theTarballHoldsTheLayoutTheLauncherExpectsAndIsLean() throws IOException {
         assertTrue(Files.size(Installation.TARBALL) < MAX_TARBALL_BYTES, Files.size(Installation.TARBALL) + " bytes");
-        for (String exe : List.of("bin/jaccel", "bin/jaccel-runtime", "bin/nvidia-container-runtime-hook", "runtime/bin/java")) {
+        for (String exe : List.of("bin/jaccel", "bin/jaccel-runtime", "bin/nvidia-container-runtime-hook", "runtime/bin/java",
+                "lib/native/jaccel-inject")) {
             assertTrue(Files.isExecutable(installed.home.resolve(exe)), exe);
         }
         List<String> classpath = Files.readAllLines(installed.home.resolve("lib/classpath"));
@@ -55,6 +56,7 @@ class DistributionTest {
                     classpath.stream().sorted().toList(), "lib/classpath lists every jar");
         }
         assertTrue(Files.isRegularFile(installed.home.resolve("lib/aot/runtime-jdk25.aot")));
+        assertTrue(Files.isRegularFile(installed.home.resolve("lib/aot/runtime-jdk25-start.aot")));
         assertTrue(Files.isRegularFile(installed.home.resolve("share/systemd/jaccel-refresh.service")));
         assertTrue(Files.isRegularFile(installed.home.resolve("share/systemd/jaccel-refresh.path")));
         // the launcher is the repository's, byte for byte
@@ -138,6 +140,14 @@ class DistributionTest {
 
         List<String> launched = launch(copy, args);
         assertTrue(launched.contains("-XX:AOTCache=" + cache), launched.toString());
+        // the container path has a cache of its own (only its classes)
+        Path bundle = Files.createDirectories(tmp.resolve("gpu-bundle"));
+        Files.writeString(bundle.resolve("config.json"), "{\"process\": {\"env\": [\"NVIDIA_VISIBLE_DEVICES=0\"]}}");
+        Installation.Result hook = Installation.exec(List.of(copy.resolve("bin/jaccel").toString(), "hook", "prestart"),
+                Map.of(), elsewhere, ("{\"id\": \"x\", \"pid\": 1, \"bundle\": \"" + bundle + "\"}").getBytes());
+        assertEquals(0, hook.exit(), hook.both());
+        assertTrue(Files.readAllLines(args).contains("-XX:AOTCache=" + copy.resolve("lib/aot/runtime-jdk25-start.aot")),
+                Files.readAllLines(args).toString());
 
         // the real JVM of the real installation accepts the cache with these arguments, AOTMode=on
         // making a rejected cache fatal

@@ -89,15 +89,15 @@ class ContainerdEndToEndTest {
     @Test
     void theShimStartsContainersWithTheirDevices() {
         Installation.Result gpu = run(List.of("NVIDIA_VISIBLE_DEVICES=0", "NVIDIA_DRIVER_CAPABILITIES=utility"),
-                DockerEndToEndTest.LIST_DEV);
+                DockerNodeTests.LIST_DEV);
         assertEquals(0, gpu.exit(), gpu.both() + containerd.daemon.logTail());
-        assertEquals(Set.of("/dev/nvidiactl", "/dev/nvidia3"), DockerEndToEndTest.devices(gpu), gpu.both());
+        assertEquals(Set.of("/dev/nvidiactl", "/dev/nvidia3"), DockerNodeTests.devices(gpu), gpu.both());
 
-        Installation.Result neuron = run(List.of("AWS_NEURON_VISIBLE_DEVICES=1"), DockerEndToEndTest.LIST_DEV);
+        Installation.Result neuron = run(List.of("AWS_NEURON_VISIBLE_DEVICES=1"), DockerNodeTests.LIST_DEV);
         assertEquals(0, neuron.exit(), neuron.both());
-        assertEquals(Set.of("/dev/neuron1"), DockerEndToEndTest.devices(neuron), neuron.both());
+        assertEquals(Set.of("/dev/neuron1"), DockerNodeTests.devices(neuron), neuron.both());
 
-        Installation.Result plain = run(List.of(), "echo plain; " + DockerEndToEndTest.LIST_DEV);
+        Installation.Result plain = run(List.of(), "echo plain; " + DockerNodeTests.LIST_DEV);
         assertEquals(0, plain.exit(), plain.both());
         assertEquals("plain\n", plain.out());
     }

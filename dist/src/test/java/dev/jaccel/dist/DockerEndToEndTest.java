@@ -1,15 +1,9 @@
 package dev.jaccel.dist;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,30 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node with 8 H100s (GPU index i is {@code /dev/nvidia<minor>}, minors 3,0,1,2,7,4,5,6) and six
  * Inferentia2 devices.
  */
-class DockerEndToEndTest {
-    static final String LIST_DEV = "for f in /dev/nvidia* /dev/nvidia-caps/* /dev/neuron*; do [ -e \"$f\" ] && echo \"$f\"; done; true";
-
-    @TempDir
-    static Path tmp;
-    static DockerNode node;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Engines.assume("dockerd", "docker", "containerd", "runc");
-        node = DockerNode.start(tmp.resolve("docker"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    static Set<String> devices(Installation.Result r) {
-        return new TreeSet<>(r.out().lines().filter(l -> l.startsWith("/dev/")).toList());
-    }
-
+class DockerEndToEndTest extends DockerNodeTests {
     @Test
     void aPlainContainerRunsOnJaccelAsOnRunc() {
         Installation.Result runc = node.run(List.of(), "echo hello; " + LIST_DEV);

@@ -1,12 +1,7 @@
 package dev.jaccel.dist;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -20,33 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * daemon/nvidia_linux.go); jaccel's hook does the whole injection from prestart: device nodes,
  * cgroup rules, driver files.
  */
-class DockerGpusEndToEndTest {
-    static final String LIST_DEV = DockerEndToEndTest.LIST_DEV;
+class DockerGpusEndToEndTest extends DockerNodeTests {
     /** GPU index -> /dev/nvidia<minor> on the simulated node. */
     static final int[] MINOR = {3, 0, 1, 2, 7, 4, 5, 6};
-
-    @TempDir
-    static Path tmp;
-    static DockerNode node;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Engines.assume("dockerd", "docker", "containerd", "runc");
-        node = DockerNode.start(tmp.resolve("docker"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     void gpusAllGivesEveryGpuWithTheDefaultCapabilities() {
         Installation.Result r = node.run(List.of("--gpus", "all"), LIST_DEV + "; echo env $NVIDIA_VISIBLE_DEVICES");
         assertEquals(0, r.exit(), r.both() + node.logs());
-        Set<String> devices = DockerEndToEndTest.devices(r);
+        Set<String> devices = devices(r);
         for (int minor : MINOR) {
             assertTrue(devices.contains("/dev/nvidia" + minor), minor + " missing: " + r.both());
         }
@@ -60,7 +37,7 @@ class DockerGpusEndToEndTest {
         Installation.Result r = node.run(List.of("--gpus", "\"device=1,3\",capabilities=utility"),
                 LIST_DEV + "; test -e /usr/bin/nvidia-smi && echo nvidia-smi");
         assertEquals(0, r.exit(), r.both() + node.logs());
-        Set<String> devices = DockerEndToEndTest.devices(r);
+        Set<String> devices = devices(r);
         assertTrue(devices.containsAll(Set.of("/dev/nvidiactl", "/dev/nvidia" + MINOR[1], "/dev/nvidia" + MINOR[3])),
                 r.both());
         assertTrue(devices.stream().noneMatch(d -> d.equals("/dev/nvidia" + MINOR[0]) || d.startsWith("/dev/nvidia-uvm")),

@@ -35,7 +35,7 @@ final class Launcher {
             return Path.of(started).normalize();
         }
         CodeSource source = Main.class.getProtectionDomain().getCodeSource();
-        if (source != null) {
+        if (source != null && source.getLocation() != null) {
             try {
                 // hook/target/jaccel-hook.jar or hook/target/classes: bin/jaccel is three levels up
                 Path dir = Path.of(source.getLocation().toURI()).toAbsolutePath();

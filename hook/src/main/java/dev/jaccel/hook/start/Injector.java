@@ -130,15 +130,18 @@ final class Injector {
      * {@code native/jaccel-inject} beside {@code jaccel-hook.jar} as the JVM's class path names it,
      * else beside the jar (or class folder) this class was loaded from. The class path comes first:
      * a class served from an AOT cache reports the code source of the training run (the build
-     * folder of the distribution), not where it was installed.
+     * folder of the distribution), or none at all, not where it was installed.
      */
     static Path helper() {
         try {
-            Path codeSource = Path.of(Injector.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path codeSource = null;
             for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
                 if (entry.endsWith("/jaccel-hook.jar")) {
                     codeSource = Path.of(entry).toAbsolutePath();
                 }
+            }
+            if (codeSource == null) {   // not started with the jar (tests run from target/classes)
+                codeSource = Path.of(Injector.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             }
             Path helper = codeSource.getParent().resolve("native").resolve(HELPER);
             if (!Files.isExecutable(helper)) {

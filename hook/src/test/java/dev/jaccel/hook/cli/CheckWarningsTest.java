@@ -43,17 +43,8 @@ class CheckWarningsTest {
         fakeConfig = Path.of(System.getenv("FAKE_NVML_CONFIG"));
         Files.createDirectories(fakeConfig.getParent());
         Files.write(fakeConfig, defaultProfile);
-        config = Files.writeString(tmp.resolve("config.toml"), """
-                [inventory]
-                snapshot = "%s"
-                [cdi]
-                output-dir = "%s"
-                [host]
-                root = "%s"
-                nvml-library = "%s"
-                nrt-library = "%s"
-                """.formatted(tmp.resolve("inventory.json"), tmp.resolve("cdi"), root, FakeLibraries.nvml(),
-                tmp.resolve("none/libnrt.so.1")));
+        config = ConfigFiles.locations(tmp.resolve("config.toml"), tmp.resolve("inventory.json"), tmp.resolve("cdi"), root,
+                FakeLibraries.nvml(), tmp.resolve("none/libnrt.so.1"));
     }
 
     @AfterEach

@@ -76,17 +76,8 @@ class ConfigCommandTest {
         Path inventory = host.writeInventory(tmp.resolve("inventory.json"));
         Path snapshot = tmp.resolve("state/inventory.json");
         Path specs = tmp.resolve("cdi");
-        Path file = config("""
-                [inventory]
-                snapshot = "%s"
-                [cdi]
-                output-dir = "%s"
-                [host]
-                root = "%s"
-                nvml-library = "%s"
-                nrt-library = "%s"
-                """.formatted(snapshot, specs, host.tree.root(), tmp.resolve("none/libnvidia-ml.so.1"),
-                tmp.resolve("none/libnrt.so.1")));
+        Path file = ConfigFiles.locations(tmp.resolve("config.toml"), snapshot, specs, host.tree.root(),
+                tmp.resolve("none/libnvidia-ml.so.1"), tmp.resolve("none/libnrt.so.1"));
 
         Cli refresh = Cli.run("inventory", "refresh", "--config", file.toString());
         assertEquals(0, refresh.exit(), refresh.err());

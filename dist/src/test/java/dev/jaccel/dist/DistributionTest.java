@@ -216,6 +216,28 @@ class DistributionTest {
         assertFalse(second.out().contains("wrote"), second.both());
     }
 
+    /** Security #14: 8 runtime configure processes at once on one daemon.json kept 4 entries; the lock keeps all 8. */
+    @Test
+    void parallelConfigureProcessesKeepEveryEntry() throws Exception {
+        Path daemonJson = Files.writeString(tmp.resolve("parallel-daemon.json"), "{\"debug\": false}\n");
+        List<java.util.concurrent.Future<Installation.Result>> runs = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                String name = "rt" + i;
+                runs.add(pool.submit(() -> installed.jaccel(elsewhere, Map.of(), "runtime", "configure", "--runtime", "docker",
+                        "--config", daemonJson.toString(), "--name", name)));
+            }
+        }
+        for (var run : runs) {
+            assertEquals(0, run.get().exit(), run.get().both());
+        }
+        String after = Files.readString(daemonJson);
+        for (int i = 0; i < 8; i++) {
+            assertTrue(after.contains("\"rt" + i + "\": {"), after);
+        }
+        assertTrue(after.startsWith("{\"debug\": false"), after);
+    }
+
     /** bin/jaccel-runtime and bin/nvidia-container-runtime-hook are bin/jaccel runtime / hook, also through a symlink. */
     @Test
     void theWrappersAreTheLauncherWithItsFirstWord() throws IOException {

@@ -22,9 +22,9 @@ class MainRoutingTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             // arguments after 'runtime configure'       | exit | output contains
-            "--docker --dry-run                           | 0    | \"runtimeArgs\"",
+            "--docker --dry-run                           | 0    | /bin/jaccel-runtime\"",
             "--docker --dry-run --name gpu                | 0    | \"gpu\"",
-            "--dry-run                                    | 2    | --docker",
+            "--dry-run                                    | 2    | --runtime",
             "--docker --dry-run --name 'bad name'         | 2    | --name",
     })
     void runtimeConfigureIsJaccelsOwn(String args, int exit, String expected) throws Exception {

@@ -118,7 +118,7 @@ public final class DriverFiles {
         return mounts;
     }
 
-    /** The library groups a capability set turns on, with lnc's implications. */
+    /** The library groups a capability set turns on, with libnvidia-container's implications. */
     public static Set<DriverCapability> libraryGroups(Set<DriverCapability> caps) {
         EnumSet<DriverCapability> groups = EnumSet.noneOf(DriverCapability.class);
         for (DriverCapability c : caps) {

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * A PCI address, compared by value so that every spelling NVIDIA accepts names the same GPU: NVML's
  * {@code 00000000:18:00.0}, sysfs's {@code 0000:18:00.0}, {@code 18:00.0} without a domain, any
  * hex case (NVML {@code nvmlDeviceGetHandleByPciBusId}: "domain:bus:device.function in format
- * %x:%x:%x.%x" or "bus:device.function in format %x:%x.%x"; lnc normalises to
+ * %x:%x:%x.%x" or "bus:device.function in format %x:%x.%x"; libnvidia-container normalises to
  * {@code %08x:%02x:%02x.0}).
  */
 public record PciBusId(long domain, int bus, int device, int function) {

@@ -1,5 +1,7 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.model.PciBusId;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

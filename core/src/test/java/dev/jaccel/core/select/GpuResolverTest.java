@@ -66,7 +66,7 @@ class GpuResolverTest {
     @ParameterizedTest
     @ValueSource(strings = {"8", "99", "GPU-12345", "GPU-a1000002", "0000:48:00.0", "1:2:3", "5:0", "6:2", "9:0",
             "MIG-12345", "MIG-GPU-a1000006-1111-2222-3333-444455556666/9/0", "0,8"})
-    void unknownDeviceIsExit3InLncsWords(String id) {
+    void unknownDeviceIsExit3InLibnvidiaContainersWords(String id) {
         JaccelException e = assertThrows(JaccelException.class, () -> resolve(id));
         assertEquals(ExitCode.UNSATISFIED, e.exitCode());
         String named = id.startsWith("0,") ? id.substring(2) : id;

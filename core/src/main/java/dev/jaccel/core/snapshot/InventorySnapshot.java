@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jaccel.core.caps.DriverFileIndex;
 import dev.jaccel.core.caps.DriverFiles;
 import dev.jaccel.core.io.AtomicFiles;
+import dev.jaccel.core.io.TrustedFiles;
 import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.model.Inventory;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * {@value #FINGERPRINT_KEY}.
  *
  * <p>It decides what device nodes and host files a container gets, so it is trusted only as far as
- * it can be checked ({@link SnapshotTrust}): the file must be owned by root (or by the user reading
+ * it can be checked ({@link TrustedFiles}, {@link SnapshotTrust}): the file must be owned by root (or by the user reading
  * it) and writable by nobody else, the host must still look as it did, every device node it names
  * must be on the host with the same numbers, and every driver file must be one the driver installs.
  * A snapshot that fails any of these is ignored, with one line saying why, and the caller discovers.
@@ -62,7 +63,7 @@ public final class InventorySnapshot {
     public static Optional<Inventory> read(Path file, HostContext host, Consumer<String> warnings) {
         byte[] bytes;
         try {
-            SnapshotTrust.checkOwnerAndMode(file);
+            TrustedFiles.checkOwnerAndMode(file);
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();

@@ -4,6 +4,7 @@ import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.model.PciBusId;
 
 import java.util.ArrayList;
 import java.util.List;

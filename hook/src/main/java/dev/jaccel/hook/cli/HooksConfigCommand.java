@@ -93,7 +93,7 @@ public final class HooksConfigCommand implements Runnable {
                 throw JaccelException.badInput("--annotation " + annotation + ": not a regular expression: " + e.getDescription());
             }
         }
-        byte[] json = render(Launcher.resolve(jaccel, "--jaccel"));
+        byte[] json = render(LauncherPath.find(jaccel, "--jaccel"));
         if (output == null) {
             spec.commandLine().getOut().print(new String(json, StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();

@@ -93,7 +93,7 @@ public final class RuntimeConfigureCommand implements Runnable {
         if (name.isBlank() || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw JaccelException.badInput("--name " + name + ": use letters, digits, '_', '.' and '-'");
         }
-        Path binary = runtimeBinary(Launcher.resolve(jaccel, "--jaccel"));
+        Path binary = runtimeBinary(LauncherPath.find(jaccel, "--jaccel"));
         JaccelConfig settings = JaccelConfig.load(invocation.env());
         RuntimeEntry entry = new RuntimeEntry(name, binary, setAsDefault, cdi, settings.cdiSpecDirs());
         Path file = config != null ? config : engine.defaultFile();

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 
 /**
- * Where the {@code bin/jaccel} launcher of this installation is: runtime configurations
- * (hooks.d, Docker's daemon.json) must name an absolute path to it.
+ * Finds the absolute path of this installation's {@code bin/jaccel}: runtime configurations
+ * (hooks.d, Docker's daemon.json) must name the launcher by an absolute path.
  */
-final class Launcher {
-    private Launcher() {
+final class LauncherPath {
+    private LauncherPath() {
     }
 
     /**
@@ -23,7 +23,7 @@ final class Launcher {
      * AOT cache reports the code source it had when the cache was trained: the build folder, not
      * where the distribution was unpacked.
      */
-    static Path resolve(Path explicit, String flag) {
+    static Path find(Path explicit, String flag) {
         if (explicit != null) {
             if (!explicit.isAbsolute()) {
                 throw JaccelException.badInput(flag + " " + explicit + ": give an absolute path (the runtime runs it from anywhere)");

@@ -1,6 +1,7 @@
 package dev.jaccel.core.neuron;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,7 +37,7 @@ final class IndexList {
             int from = number(dash < 0 ? entry : entry.substring(0, dash), entry, what);
             int to = dash < 0 ? from : number(entry.substring(dash + 1), entry, what);
             if (to < from) {
-                throw JaccelException.badInput(what + ": range '" + entry + "' runs backwards (write " + to + "-" + from + ")");
+                throw JaccelException.badInput(what + ": range " + Messages.quote(entry) + " runs backwards (write " + to + "-" + from + ")");
             }
             for (int i = from; i <= to; i++) {
                 if (!seen.add(i)) {
@@ -52,7 +53,7 @@ final class IndexList {
         String t = s.strip();
         if (t.isEmpty() || t.length() > 4 || !t.chars().allMatch(c -> c >= '0' && c <= '9')
                 || Integer.parseInt(t) > MAX_ID) {
-            throw JaccelException.badInput(what + ": '" + entry + "' is not an index or a range a-b of indices (0-"
+            throw JaccelException.badInput(what + ": " + Messages.quote(entry) + " is not an index or a range a-b of indices (0-"
                     + MAX_ID + ")");
         }
         return Integer.parseInt(t);

@@ -1,6 +1,7 @@
 package dev.jaccel.core.select;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NvidiaInventory;
@@ -138,7 +139,7 @@ public final class GpuResolver {
             }
             throw unknown(id, origin, inventory);
         }
-        throw JaccelException.badInput(origin + ": '" + id + "' is not a GPU index, GPU UUID (GPU-...), PCI bus id "
+        throw JaccelException.badInput(origin + ": " + Messages.quote(id) + " is not a GPU index, GPU UUID (GPU-...), PCI bus id "
                 + "(0000:18:00.0), MIG UUID (MIG-...), <gpu>:<mig>, all, none or void");
     }
 
@@ -148,14 +149,14 @@ public final class GpuResolver {
 
     private static void requireBody(String id, String prefix, String origin) {
         if (id.length() == prefix.length() || id.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw JaccelException.badInput(origin + ": '" + id + "' is not a whole " + prefix + "... UUID");
+            throw JaccelException.badInput(origin + ": " + Messages.quote(id) + " is not a whole " + prefix + "... UUID");
         }
     }
 
     /** libnvidia-container's words: {@code device error: <id>: unknown device}. */
     private static JaccelException unknown(String id, String origin, NvidiaInventory inventory) {
         int n = inventory.devices().size();
-        return JaccelException.unsatisfied("device error: " + id + ": unknown device (from " + origin
+        return JaccelException.unsatisfied("device error: " + Messages.input(id) + ": unknown device (from " + origin
                 + "; this host has " + (n == 0 ? "no GPUs" : n + " GPU" + (n == 1 ? "" : "s")
                 + ", indices 0-" + (n - 1)) + ")");
     }

@@ -100,7 +100,7 @@ public final class CdiGenerateCommand implements Runnable {
         List<CdiSpec> specs = new ArrayList<>();
         List<CdiSpec> generated;
         try {
-            generated = CdiGenerator.generate(inventory, host, w -> err.println("jaccel: warning: " + w));
+            generated = CdiGenerator.generate(inventory, host, w -> Diagnostics.warning(err, w));
         } catch (IllegalArgumentException e) {
             throw JaccelException.badInput("the inventory cannot be written as CDI: " + e.getMessage());
         }

@@ -85,7 +85,7 @@ public final class CheckCommand implements Callable<Integer> {
         out.println(failed.isEmpty() ? "check: every applicable rule passes"
                 : "check: " + failed.size() + " rule" + (failed.size() == 1 ? "" : "s") + " failed");
         out.flush();
-        failed.forEach(r -> err.println("jaccel: " + r.message()));
+        failed.forEach(r -> Diagnostics.error(err, r.message()));
         err.flush();
         return failed.isEmpty() ? ExitCode.OK.code() : ExitCode.UNSATISFIED.code();
     }

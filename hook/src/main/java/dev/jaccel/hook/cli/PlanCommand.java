@@ -2,6 +2,7 @@ package dev.jaccel.hook.cli;
 
 import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.json.PlanJson;
@@ -87,7 +88,7 @@ public final class PlanCommand implements Callable<Integer> {
                 : Inventory.empty();
         Plan plan = new DefaultPlanner(settings).plan(request, devices, host);
         PrintWriter err = spec.commandLine().getErr();
-        plan.warnings().forEach(w -> err.println("jaccel: warning: " + w));
+        plan.warnings().forEach(w -> Diagnostics.warning(err, w));
         PrintWriter out = spec.commandLine().getOut();
         out.println(PlanJson.toJson(plan, true));
         out.flush();
@@ -101,7 +102,7 @@ public final class PlanCommand implements Callable<Integer> {
         boolean sysAdmin = privileged;
         if (ociSpec != null) {
             if (!(readJson(ociSpec, "--spec") instanceof Map<?, ?> tree)) {
-                throw JaccelException.badInput("--spec " + ociSpec + ": expected a JSON object (an OCI config.json)");
+                throw JaccelException.badInput("--spec " + Messages.input(ociSpec.toString()) + ": expected a JSON object (an OCI config.json)");
             }
             @SuppressWarnings("unchecked")
             ContainerRequest fromSpec = ContainerRequest.fromSpec((Map<String, Object>) tree);
@@ -113,7 +114,7 @@ public final class PlanCommand implements Callable<Integer> {
         for (String kv : env) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw JaccelException.badInput("--env '" + kv + "': expected KEY=VALUE, e.g. --env NVIDIA_VISIBLE_DEVICES=0");
+                throw JaccelException.badInput("--env " + Messages.quote(kv) + ": expected KEY=VALUE, e.g. --env NVIDIA_VISIBLE_DEVICES=0");
             }
             vars.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
@@ -124,9 +125,9 @@ public final class PlanCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(file)) {
             return JsonTree.read(in);
         } catch (NoSuchFileException e) {
-            throw JaccelException.badInput(option + " " + file + ": no such file");
+            throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": no such file");
         } catch (IOException e) {
-            throw JaccelException.badInput(option + " " + file + ": not valid JSON: " + e.getMessage());
+            throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": not valid JSON: " + e.getMessage());
         }
     }
 }

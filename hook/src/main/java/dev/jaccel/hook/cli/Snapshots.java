@@ -30,7 +30,7 @@ final class Snapshots {
 
     static void warn(Inventory inventory, PrintWriter err) {
         for (String e : inventory.errors()) {
-            err.println("jaccel: warning: " + e);
+            Diagnostics.warning(err, e);
         }
     }
 

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code jaccel cdi generate}: one CDI spec per vendor, {@code nvidia.com/gpu} and
@@ -35,7 +36,10 @@ import java.util.Map;
         "",
         "Files: without --output, <DIR>/jaccel-nvidia.json and <DIR>/jaccel-neuron.json, DIR being --output-dir",
         "(default /etc/cdi); the file of a vendor that has no device any more is removed. With --output FILE,",
-        "FILE when there is one kind, else <FILE stem>-nvidia<.ext> and <FILE stem>-neuron<.ext>."})
+        "FILE when there is one kind, else <FILE stem>-nvidia<.ext> and <FILE stem>-neuron<.ext>.",
+        "",
+        "A vendor whose kernel module is loaded but whose driver cannot be read (NVML fails) is an error (exit 4):",
+        "nothing is written or removed, so the specs of the last good run stay in place."})
 public final class CdiGenerateCommand implements Runnable {
     private final Invocation invocation;
 
@@ -86,11 +90,11 @@ public final class CdiGenerateCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        Inventory inventory;
-        if (inventoryFile != null) {
-            inventory = InventoryFile.read(inventoryFile);
-        } else {
-            inventory = Inventories.discover(host);
+        Inventory inventory = inventoryFile != null ? InventoryFile.read(inventoryFile) : Inventories.discover(host);
+        // a loaded driver that cannot be read is a failure, not "no devices": keep every spec as it is
+        Snapshots.requireUsableDrivers(inventory, host, vendor == null ? Set.of("nvidia", "neuron") : Set.of(vendor.name()),
+                "nothing was written: the existing CDI specs and inventory snapshot are kept");
+        if (inventoryFile == null) {
             Path file = snapshot != null ? snapshot : InventorySnapshot.defaultPath(env);
             Snapshots.write(file, inventory, host, "--snapshot");
             out.println("wrote " + file + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");

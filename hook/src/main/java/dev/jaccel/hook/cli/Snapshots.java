@@ -1,13 +1,18 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.snapshot.InventorySnapshot;
+import dev.jaccel.core.spi.DriverFailure;
 import dev.jaccel.core.spi.HostContext;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Writing the snapshot and telling the user about it, shared by {@code inventory refresh} and {@code cdi generate}. */
 final class Snapshots {
@@ -19,6 +24,19 @@ final class Snapshots {
             InventorySnapshot.write(file, inventory, host);
         } catch (UncheckedIOException e) {
             throw JaccelException.badInput(e.getMessage() + " (choose another file with " + flag + " or JACCEL_SNAPSHOT)");
+        }
+    }
+
+    /**
+     * Refuses to publish an inventory in which a vendor of {@code vendors} has its kernel module
+     * loaded but could not be read ({@link DriverFailure}): exit 4, one line naming the failure and
+     * {@code kept}, before anything is written.
+     */
+    static void requireUsableDrivers(Inventory inventory, HostContext host, Set<String> vendors, String kept) {
+        List<DriverFailure> broken = DriverFailure.find(inventory, host, vendors);
+        if (!broken.isEmpty()) {
+            throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, broken.stream().map(DriverFailure::message)
+                    .collect(Collectors.joining("; ")) + "; " + kept);
         }
     }
 

@@ -224,11 +224,11 @@ public final class InventoryJson {
             List<MigDevice> migs = new ArrayList<>();
             for (Object mi : list(d.get("migDevices"), "migDevices")) {
                 Map<String, Object> m = object(mi, "migDevices[]");
-                migs.add(new MigDevice(intValue(m.get("index"), "migDevices[].index"), string(m.get("uuid")),
+                migs.add(new MigDevice(intValue(m.get("index"), "migDevices[].index"), uuid(m.get("uuid"), "migDevices[].uuid"),
                         integer(m.get("gpuInstanceId")), integer(m.get("computeInstanceId")),
                         longValue(m.get("memoryTotalBytes")), nodes(m.get("capabilityNodes"))));
             }
-            devices.add(new GpuDevice(intValue(d.get("index"), "devices[].index"), string(d.get("uuid")),
+            devices.add(new GpuDevice(intValue(d.get("index"), "devices[].index"), uuid(d.get("uuid"), "devices[].uuid"),
                     string(d.get("name")), string(d.get("brand")), string(d.get("architecture")),
                     string(d.get("computeCapability")), integer(d.get("minor")), string(d.get("pciBusId")),
                     longValue(d.get("memoryTotalBytes")), (Boolean) d.get("migEnabled"), migs,
@@ -314,6 +314,15 @@ public final class InventoryJson {
             return (String) value;
         }
         throw new IOException("expected a string, got " + value);
+    }
+
+    /** A device's UUID: required, because a device is named by it everywhere (no null id). */
+    private static String uuid(Object value, String what) throws IOException {
+        String s = string(value);
+        if (s == null || s.isBlank()) {
+            throw new IOException(what + ": missing (a device without its UUID cannot be selected or described)");
+        }
+        return s;
     }
 
     private static Integer integer(Object value) throws IOException {

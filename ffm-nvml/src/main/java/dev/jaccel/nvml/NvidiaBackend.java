@@ -6,6 +6,7 @@ import dev.jaccel.core.model.DeviceNode;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.model.UnavailableGpu;
 import dev.jaccel.core.model.VendorInventory;
 import dev.jaccel.core.spi.AcceleratorBackend;
 import dev.jaccel.core.spi.BackendUnavailableException;
@@ -91,13 +92,16 @@ public final class NvidiaBackend implements AcceleratorBackend {
         Facts facts = new Facts(notes);
         String cuda = facts.get("CUDA driver version", () -> session.cudaDriverVersion().toString());
         List<GpuDevice> gpus = new ArrayList<>();
+        List<UnavailableGpu> unavailable = new ArrayList<>();
         int count = session.deviceCount();
         for (int i = 0; i < count; i++) {
             NvmlDevice d;
             try {
                 d = session.device(i);
             } catch (NvmlException e) {
+                // the other GPUs keep their NVML indices: record this one so that requests can name it
                 notes.add("GPU " + i + " left out: " + e.getMessage());
+                unavailable.add(new UnavailableGpu(i, e.getMessage()));
                 continue;
             }
             gpus.add(gpu(i, d, root, procDevices, caps, facts.forDevice("GPU " + i)));
@@ -107,7 +111,7 @@ public final class NvidiaBackend implements AcceleratorBackend {
             DeviceNodes.stat(root, node).ifPresent(control::add);
         }
         return new NvidiaInventory(session.driverVersion(), facts.get("NVML version", session::nvmlVersion), cuda,
-                moduleVersion, gpus, control, notes);
+                moduleVersion, gpus, control, notes, unavailable);
     }
 
     private static GpuDevice gpu(int index, NvmlDevice d, Path root, ProcDevices procDevices, MigCapabilities caps,

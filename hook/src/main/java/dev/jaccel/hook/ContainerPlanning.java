@@ -5,9 +5,8 @@ import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerRequest;
 import dev.jaccel.core.plan.DefaultPlanner;
 import dev.jaccel.core.plan.Planner;
-import dev.jaccel.core.snapshot.InventorySnapshot;
+import dev.jaccel.core.snapshot.InventorySource;
 import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.core.spi.Inventories;
 
 /**
  * The thin wiring of the container path: request → (cheap "may this ask for a device?" test) →
@@ -37,8 +36,7 @@ public final class ContainerPlanning {
      * otherwise discovery through NVML and libnrt. The container path only reads the snapshot.
      */
     static Inventory inventory(HostContext host) {
-        return InventorySnapshot.readIfFresh(InventorySnapshot.defaultPath(host.env()), host)
-                .orElseGet(() -> Inventories.discover(host));
+        return InventorySource.forContainers(host).inventory();
     }
 
     static Planner planner() {

@@ -8,6 +8,7 @@ import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.model.UnavailableGpu;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,6 +112,14 @@ public final class InventoryJson {
         g.writeArrayFieldStart("notes");
         for (String note : n.notes()) {
             g.writeString(note);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("unavailableDevices");
+        for (UnavailableGpu u : n.unavailableGpus()) {
+            g.writeStartObject();
+            g.writeNumberField("index", u.index());
+            g.writeStringField("reason", u.reason());
+            g.writeEndObject();
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -234,9 +243,15 @@ public final class InventoryJson {
                     longValue(d.get("memoryTotalBytes")), (Boolean) d.get("migEnabled"), migs,
                     nodes(d.get("deviceNodes"))));
         }
+        List<UnavailableGpu> unavailable = new ArrayList<>();
+        for (Object item : list(o.get("unavailableDevices"), "nvidia.unavailableDevices")) {
+            Map<String, Object> u = object(item, "nvidia.unavailableDevices[]");
+            unavailable.add(new UnavailableGpu(intValue(u.get("index"), "unavailableDevices[].index"),
+                    String.valueOf(u.get("reason"))));
+        }
         return new NvidiaInventory(string(o.get("driverVersion")), string(o.get("nvmlVersion")),
                 string(o.get("cudaDriverVersion")), string(o.get("kernelModuleVersion")), devices,
-                nodes(o.get("controlDeviceNodes")), strings(o.get("notes"), "nvidia.notes"));
+                nodes(o.get("controlDeviceNodes")), strings(o.get("notes"), "nvidia.notes"), unavailable);
     }
 
     private static NeuronInventory neuron(Object value) throws IOException {

@@ -11,14 +11,24 @@ import java.util.List;
  * @param kernelModuleVersion from {@code /proc/driver/nvidia/version}
  * @param controlNodes        nvidiactl, nvidia-uvm, nvidia-uvm-tools, nvidia-modeset as present on the host
  * @param notes               why a device or field is missing (a GPU NVML may not open, a lost GPU)
+ * @param unavailableGpus     the GPUs NVML counts but will not open, by index (not in {@code devices})
  */
 public record NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
                               String kernelModuleVersion, List<GpuDevice> devices,
-                              List<DeviceNode> controlNodes, List<String> notes) implements VendorInventory {
+                              List<DeviceNode> controlNodes, List<String> notes,
+                              List<UnavailableGpu> unavailableGpus) implements VendorInventory {
     public NvidiaInventory {
         devices = List.copyOf(devices);
         controlNodes = List.copyOf(controlNodes);
         notes = List.copyOf(notes);
+        unavailableGpus = List.copyOf(unavailableGpus);
+    }
+
+    /** An inventory in which every GPU NVML counts could be opened. */
+    public NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
+                           String kernelModuleVersion, List<GpuDevice> devices, List<DeviceNode> controlNodes,
+                           List<String> notes) {
+        this(driverVersion, nvmlVersion, cudaDriverVersion, kernelModuleVersion, devices, controlNodes, notes, List.of());
     }
 
     /** An inventory without notes. */

@@ -14,7 +14,7 @@ import java.util.Set;
  * are refused, naming the id (sdk {@code neuron-runtime/guides/configuration-guide.rst};
  * reference §3.1, §3.2).
  */
-final class IndexList {
+public final class IndexList {
     /** Far above any host (64 devices x 8 cores); keeps a range from allocating a huge list. */
     static final int MAX_ID = 4095;
 
@@ -60,7 +60,7 @@ final class IndexList {
     }
 
     /** {@code 0-3}, {@code 5}, or {@code 0-1,4} for a sorted list. */
-    static String format(List<Integer> sorted) {
+    public static String format(List<Integer> sorted) {
         StringBuilder sb = new StringBuilder();
         int i = 0;
         while (i < sorted.size()) {

@@ -10,8 +10,8 @@ import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerRequest;
 import dev.jaccel.core.plan.DefaultPlanner;
 import dev.jaccel.core.plan.PlanConfig;
+import dev.jaccel.core.snapshot.InventorySource;
 import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.core.spi.Inventories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +37,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Shows what a container with the given environment would get on this host:",
-                "{\"selected\": [ids], \"containerEdits\": {env, deviceNodes, mounts, hooks}}."},
+                "{\"selected\": [ids], \"containerEdits\": {env, deviceNodes, mounts, hooks}}.",
+                "Without --inventory it reads what a container start reads: the inventory snapshot",
+                "($JACCEL_SNAPSHOT, else /var/lib/jaccel/inventory.json) while it matches the host, else it",
+                "discovers through NVML and libnrt; a note on stderr says which."},
         footer = {"", "Examples:",
                 "  jaccel plan --env NVIDIA_VISIBLE_DEVICES=1:0 --env NVIDIA_REQUIRE_CUDA=cuda>=12.4",
                 "  jaccel plan --env AWS_NEURON_VISIBLE_DEVICES=0-1 --inventory snapshot.json",
@@ -62,8 +65,8 @@ public final class PlanCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--inventory", paramLabel = "FILE",
-            description = "Read the host's devices from a snapshot (the 'jaccel devices --json' document) "
-                    + "instead of discovering them.")
+            description = "Read the host's devices from this file (a snapshot or a 'jaccel devices --json' "
+                    + "document) instead of the snapshot or discovery a container start uses.")
     Path inventory;
 
     @Option(names = "--spec", paramLabel = "FILE",
@@ -83,11 +86,19 @@ public final class PlanCommand implements Callable<Integer> {
                 : PlanConfig.fromJson(readJson(config, "--config"), "--config " + config);
         ContainerRequest request = request();
         HostContext host = hostOptions.resolve(invocation.env());
-        Inventory devices = inventory != null ? InventoryFile.read(inventory)
-                : DefaultPlanner.mayRequestDevices(request, settings) ? Inventories.discover(host)
-                : Inventory.empty();
-        Plan plan = new DefaultPlanner(settings).plan(request, devices, host);
         PrintWriter err = spec.commandLine().getErr();
+        Inventory devices;
+        if (inventory != null) {
+            devices = InventoryFile.read(inventory);
+        } else if (DefaultPlanner.mayRequestDevices(request, settings)) {
+            // what a container start would read: the same source, said so
+            InventorySource source = InventorySource.forContainers(host);
+            Diagnostics.note(err, "inventory from " + source.describe());
+            devices = source.inventory();
+        } else {
+            devices = Inventory.empty();
+        }
+        Plan plan = new DefaultPlanner(settings).plan(request, devices, host);
         plan.warnings().forEach(w -> Diagnostics.warning(err, w));
         PrintWriter out = spec.commandLine().getOut();
         out.println(PlanJson.toJson(plan, true));

@@ -3,6 +3,7 @@ package dev.jaccel.hook.cli;
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.model.UnavailableGpu;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.DriverFailure;
 import dev.jaccel.core.spi.HostContext;
@@ -46,9 +47,16 @@ final class Snapshots {
         return nvidia + ", " + neuron;
     }
 
+    /** Why a vendor is missing, and each GPU the driver counts but will not open (left out of what is written). */
     static void warn(Inventory inventory, PrintWriter err) {
         for (String e : inventory.errors()) {
             Diagnostics.warning(err, e);
+        }
+        if (inventory.nvidia() != null) {
+            for (UnavailableGpu u : inventory.nvidia().unavailableGpus()) {
+                Diagnostics.warning(err, "GPU " + u.index() + " is left out: the driver counts it but will not open it ("
+                        + u.reason() + "); the other GPUs keep their indices");
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.jaccel.core;
 
-/** The exit codes of every jaccel command (DESIGN.md, "Contracts"). */
+/** The exit codes of every jaccel command (docs/design.md §2.5). */
 public enum ExitCode {
     /** Success. */
     OK(0),

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * A fake host root laid out like {@code /} (testkit.md): files under {@code proc}, {@code sys},
+ * A fake host root laid out like {@code /} (testkit/README.md): files under {@code proc}, {@code sys},
  * {@code dev} and driver paths. Device nodes are real character devices when the process may
  * create them (root, as in CI), so jaccel reads majors and minors with {@code stat} as on a host;
  * otherwise they are regular files and {@link #realDeviceNodes()} says so.
@@ -75,6 +75,18 @@ public final class HostTree {
         try {
             Files.createDirectories(p.getParent());
             Files.writeString(p, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Writes a binary file (parents created). */
+    public HostTree file(String absolute, byte[] content) {
+        Path p = path(absolute);
+        try {
+            Files.createDirectories(p.getParent());
+            Files.write(p, content);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Resolves AWS's selectors against the host's Neuron devices (reference §3):
+ * Resolves AWS's selectors against the host's Neuron devices (docs/neuron-semantics.md §3):
  * <ul>
  *   <li>{@code AWS_NEURON_VISIBLE_DEVICES}: {@code ALL}/{@code all} or a comma list of device
  *       indices (ranges {@code a-b} accepted too); read by AWS's OCI hook, not by libnrt (§3.1).
@@ -28,9 +28,9 @@ import java.util.function.Consumer;
  *       not contiguous and increasing ({@code Neuron cores are not contiguous}, §3.2, §6), so that
  *       is refused here before the container starts.</li>
  * </ul>
- * The container gets the devices renumbered from 0 and, when cores were named, the cores
- * renumbered to match (the process sees its cores from 0; 0-based in-container indexing since
- * Neuron 2.16, §3.4).
+ * The selection also carries the cores renumbered to the selected devices counted from 0, for
+ * the opt-in {@code from-zero} device numbering ({@link dev.jaccel.core.plan.NeuronDeviceNames});
+ * by default the container keeps host names and host-global core ids.
  */
 public final class NeuronSelector {
     public static final String DEVICES = "AWS_NEURON_VISIBLE_DEVICES";
@@ -78,8 +78,7 @@ public final class NeuronSelector {
                 chosen.addAll(asked.stream().sorted().toList());
                 if (!contiguous(new ArrayList<>(chosen))) {
                     warnings.accept(what + " is not a contiguous set of devices: AWS documents contiguous sets and "
-                            + "collectives between unconnected devices may fail; the container sees them as "
-                            + "/dev/neuron0-" + (chosen.size() - 1));
+                            + "collectives between unconnected devices may fail");
                 }
             }
         }

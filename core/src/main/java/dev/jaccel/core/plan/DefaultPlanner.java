@@ -32,7 +32,7 @@ import java.util.Set;
 
 /**
  * The planner behind {@code jaccel plan}, the shim and the hook. For NVIDIA it follows the legacy
- * hook's order (reference §3 step 3, §3 step 7e): device list, capabilities, requirements, then
+ * hook's order (docs/nvidia-container-semantics.md §3 step 3, §3 step 7e): device list, capabilities, requirements, then
  * selection and the requirement check, which runs in every mode (NVIDIA skips it in CDI modes).
  * For Neuron it resolves AWS's two variables (or {@code aws.amazon.com/neuron} CDI names).
  */
@@ -94,13 +94,7 @@ public final class DefaultPlanner implements Planner {
         }
 
         NeuronSelection neuron = selectNeuron(request, inventory, warnings);
-        for (int k = 0; k < neuron.devices().size(); k++) {
-            edits = edits.plus(NeuronEdits.device(neuron.devices().get(k), k));
-        }
-        if (neuron.visibleCores().isPresent()) {
-            edits = edits.plus(new ContainerEdits(List.of(NeuronSelector.CORES + "=" + neuron.visibleCores().get()),
-                    List.of(), List.of(), List.of()));
-        }
+        edits = edits.plus(NeuronEdits.forContainer(neuron, config.neuronDeviceNames()));
         selected.addAll(neuron.ids());
 
         List<String> foreign = CdiNames.foreign(NvidiaRequestSources.annotationDevices(request.annotations(),
@@ -139,7 +133,7 @@ public final class DefaultPlanner implements Planner {
         new RequirementChecker(config.cudaMinorVersionCompatibility(), warnings::add)
                 .check(requirements, facts, DeviceFacts.hostOnly(nvidia.driverVersion(), nvidia.cudaDriverVersion()));
 
-        ContainerEdits edits = NvidiaEdits.common(nvidia, caps, host, warnings::add);
+        ContainerEdits edits = NvidiaEdits.common(nvidia, caps, host, request.libraryDirectory(), warnings::add);
         for (GpuDevice g : selection.gpus()) {
             edits = edits.plus(NvidiaEdits.gpu(g));
         }

@@ -6,23 +6,24 @@ import dev.jaccel.core.spi.Inventories;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The inventory a container start plans with, for everything that must see what a container start
- * sees (the shim, the hooks, {@code jaccel plan}): the snapshot while it still matches the host
- * ({@link InventorySnapshot#readIfFresh}), else discovery through NVML and libnrt.
+ * sees (the shim, the hooks, {@code jaccel plan}): the snapshot while it matches the host and can
+ * be trusted ({@link InventorySnapshot#read}), else discovery through NVML and libnrt.
  *
  * @param inventory    what was read
- * @param snapshot     the snapshot file consulted ({@code JACCEL_SNAPSHOT}, else the default path)
+ * @param snapshot     the snapshot file consulted
  * @param fromSnapshot whether {@code inventory} came from it
  */
 public record InventorySource(Inventory inventory, Path snapshot, boolean fromSnapshot) {
 
-    public static InventorySource forContainers(HostContext host) {
-        Path file = InventorySnapshot.defaultPath(host.env());
-        Optional<Inventory> fresh = InventorySnapshot.readIfFresh(file, host);
-        return fresh.map(i -> new InventorySource(i, file, true))
-                .orElseGet(() -> new InventorySource(Inventories.discover(host), file, false));
+    /** @param warnings why a snapshot that is there was not used */
+    public static InventorySource read(Path snapshot, HostContext host, Consumer<String> warnings) {
+        Optional<Inventory> fresh = InventorySnapshot.read(snapshot, host, warnings);
+        return fresh.map(i -> new InventorySource(i, snapshot, true))
+                .orElseGet(() -> new InventorySource(Inventories.discover(host), snapshot, false));
     }
 
     /** Where the inventory came from, in a few words for a note to the user. */

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** lnc select_devices matching on the 8-GPU MIG host (reference §1.1, §10 fact 2). */
+/** lnc select_devices matching on the 8-GPU MIG host (docs/nvidia-container-semantics.md §1.1, §10 fact 2). */
 class GpuResolverTest {
     static final NvidiaInventory DGX = TestHosts.dgx("Tesla", TestHosts.DRIVER, TestHosts.CUDA);
 
@@ -91,7 +91,7 @@ class GpuResolverTest {
         List<Integer> gone = java.util.Arrays.stream(lost).boxed().toList();
         return new NvidiaInventory(DGX.driverVersion(), DGX.nvmlVersion(), DGX.cudaDriverVersion(),
                 DGX.kernelModuleVersion(), DGX.devices().stream().filter(g -> !gone.contains(g.index())).toList(),
-                DGX.controlNodes(), List.of(), gone.stream().map(i -> new UnavailableGpu(i,
+                DGX.controlNodes(), List.of(), null, gone.stream().map(i -> new UnavailableGpu(i,
                         "nvmlDeviceGetHandleByIndex_v2: GPU_IS_LOST (15): GPU is lost")).toList());
     }
 

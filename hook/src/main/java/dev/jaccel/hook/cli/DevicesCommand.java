@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code jaccel devices}: the accelerators of this host, for people or as the DESIGN.md JSON document. */
+/** {@code jaccel devices}: the accelerators of this host, for people or as the JSON document of docs/design.md §2.3. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = {"Lists the NVIDIA GPUs (with MIG devices) and AWS Neuron devices of the host,",
                 "with driver versions and the device nodes a container needs."},
@@ -43,7 +43,7 @@ public final class DevicesCommand implements Callable<Integer> {
     @Mixin
     HostOptions host;
 
-    @Option(names = "--json", description = "Print the inventory as JSON (DESIGN.md, \"Contracts\").")
+    @Option(names = "--json", description = "Print the inventory as JSON (docs/design.md §2.3).")
     boolean json;
 
     @Option(names = "--pretty", description = "Indent the JSON.")

@@ -5,6 +5,7 @@ import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.Messages;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.json.JsonTree;
+import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.json.PlanJson;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerRequest;
@@ -19,7 +20,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code jaccel plan}: the dry run of the container path (DESIGN.md, "Contracts"). It resolves a
+ * {@code jaccel plan}: the dry run of the container path (docs/design.md §2.4). It resolves a
  * container's selectors, capabilities and requirements against this host and prints the devices
  * it would inject and the CDI-shaped edits; warnings go to stderr, refusals exit 3.
  */
@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  jaccel plan --env NVIDIA_VISIBLE_DEVICES=1:0 --env NVIDIA_REQUIRE_CUDA=cuda>=12.4",
                 "  jaccel plan --env AWS_NEURON_VISIBLE_DEVICES=0-1 --inventory snapshot.json",
+                "  jaccel plan --config /etc/jaccel/config.toml --env NVIDIA_VISIBLE_DEVICES=all",
                 "  jaccel plan --spec bundle/config.json"})
 public final class PlanCommand implements Callable<Integer> {
     private final Invocation invocation;
@@ -58,11 +59,6 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "KEY=VALUE",
             description = "A variable of the container's environment (repeatable; overrides --spec's).")
     List<String> env = new ArrayList<>();
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Settings as a JSON object with NVIDIA's key names, e.g. "
-                    + "{\"accept-nvidia-visible-devices-as-volume-mounts\": true}.")
-    Path config;
 
     @Option(names = "--inventory", paramLabel = "FILE",
             description = "Read the host's devices from this file (a snapshot or a 'jaccel devices --json' "
@@ -82,8 +78,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PlanConfig settings = config == null ? PlanConfig.DEFAULTS
-                : PlanConfig.fromJson(readJson(config, "--config"), "--config " + config);
+        PlanConfig settings = hostOptions.config(invocation.env()).plan();
         ContainerRequest request = request();
         HostContext host = hostOptions.resolve(invocation.env());
         PrintWriter err = spec.commandLine().getErr();
@@ -92,7 +87,8 @@ public final class PlanCommand implements Callable<Integer> {
             devices = InventoryFile.read(inventory);
         } else if (DefaultPlanner.mayRequestDevices(request, settings)) {
             // what a container start would read: the same source, said so
-            InventorySource source = InventorySource.forContainers(host);
+            InventorySource source = InventorySource.read(hostOptions.config(invocation.env())
+                    .snapshotPath(invocation.env()), host, w -> Diagnostics.warning(err, w));
             Diagnostics.note(err, "inventory from " + source.describe());
             devices = source.inventory();
         } else {
@@ -112,11 +108,8 @@ public final class PlanCommand implements Callable<Integer> {
         List<String> mounts = List.of();
         boolean sysAdmin = privileged;
         if (ociSpec != null) {
-            if (!(readJson(ociSpec, "--spec") instanceof Map<?, ?> tree)) {
-                throw JaccelException.badInput("--spec " + Messages.input(ociSpec.toString()) + ": expected a JSON object (an OCI config.json)");
-            }
-            @SuppressWarnings("unchecked")
-            ContainerRequest fromSpec = ContainerRequest.fromSpec((Map<String, Object>) tree);
+            ContainerRequest fromSpec = OciSpec.parse(readBytes(ociSpec, "--spec"),
+                    "--spec " + Messages.input(ociSpec.toString())).request();
             vars.putAll(fromSpec.env());
             annotations = fromSpec.annotations();
             mounts = fromSpec.mountDestinations();
@@ -133,12 +126,21 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private static Object readJson(Path file, String option) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return JsonTree.read(in);
+        try {
+            return JsonTree.read(readBytes(file, option));
+        } catch (IOException e) {
+            throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readBytes(Path file, String option) {
+        try {
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": no such file");
         } catch (IOException e) {
-            throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": not valid JSON: " + e.getMessage());
+            throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": cannot read it: "
+                    + e.getMessage());
         }
     }
 }

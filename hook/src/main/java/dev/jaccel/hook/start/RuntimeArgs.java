@@ -1,0 +1,92 @@
+package dev.jaccel.hook.start;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * runc's command line, read only as far as the shim needs: the subcommand, and for {@code create}
+ * and {@code run} the bundle. Grammar (runc 1.1 main.go / create.go / run.go, urfave/cli v1):
+ * global flags come before the subcommand, each spelt {@code -x}, {@code --x}, {@code --x=v} or
+ * {@code --x v}; the value-taking globals are {@code --root --log --log-format --criu --rootless};
+ * the subcommand's flags come before the container id, {@code --bundle/-b},
+ * {@code --console-socket}, {@code --pid-file}, {@code --preserve-fds} take a value; flag parsing
+ * stops at the first positional argument or {@code --}. The bundle defaults to the working directory.
+ *
+ * @param subcommand the first positional argument, empty when there is none (e.g. {@code runc --version})
+ * @param bundle     for create/run: the bundle directory (absolute)
+ * @param preserveFds for create/run: {@code --preserve-fds N}, 0 when absent
+ */
+public record RuntimeArgs(Optional<String> subcommand, Optional<Path> bundle, int preserveFds) {
+    private static final Set<String> GLOBAL_VALUE_FLAGS = Set.of("root", "log", "log-format", "criu", "rootless");
+    private static final Set<String> CREATE_VALUE_FLAGS = Set.of("bundle", "b", "console-socket", "pid-file",
+            "preserve-fds");
+
+    /** Whether the shim edits the spec for this subcommand (NVIDIA's shim: create only; runc run creates too). */
+    public boolean editsSpec() {
+        return subcommand.filter(s -> s.equals("create") || s.equals("run")).isPresent();
+    }
+
+    public static RuntimeArgs parse(List<String> args, Path cwd) {
+        int i = skipFlags(args, 0, GLOBAL_VALUE_FLAGS);
+        if (i >= args.size()) {
+            return new RuntimeArgs(Optional.empty(), Optional.empty(), 0);
+        }
+        String sub = args.get(i);
+        if (!sub.equals("create") && !sub.equals("run")) {
+            return new RuntimeArgs(Optional.of(sub), Optional.empty(), 0);
+        }
+        String bundle = null;
+        int preserve = 0;
+        for (int j = i + 1; j < args.size(); j++) {
+            String a = args.get(j);
+            if (a.equals("--") || !a.startsWith("-") || a.equals("-")) {
+                break;
+            }
+            String name = flagName(a);
+            String value = null;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                value = a.substring(eq + 1);
+            } else if (CREATE_VALUE_FLAGS.contains(name) && j + 1 < args.size()) {
+                value = args.get(++j);
+            }
+            if (value != null && (name.equals("bundle") || name.equals("b"))) {
+                bundle = value;
+            } else if (value != null && name.equals("preserve-fds")) {
+                try {
+                    preserve = Math.max(0, Integer.parseInt(value.trim()));
+                } catch (NumberFormatException e) {
+                    preserve = 0; // runc will refuse it itself
+                }
+            }
+        }
+        Path dir = bundle == null || bundle.isEmpty() ? cwd : cwd.resolve(bundle);
+        return new RuntimeArgs(Optional.of(sub), Optional.of(dir.toAbsolutePath().normalize()), preserve);
+    }
+
+    private static int skipFlags(List<String> args, int from, Set<String> valueFlags) {
+        int i = from;
+        while (i < args.size()) {
+            String a = args.get(i);
+            if (a.equals("--")) {
+                return i + 1;
+            }
+            if (!a.startsWith("-") || a.equals("-")) {
+                return i;
+            }
+            if (a.indexOf('=') < 0 && valueFlags.contains(flagName(a))) {
+                i++;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    private static String flagName(String arg) {
+        String s = arg.startsWith("--") ? arg.substring(2) : arg.substring(1);
+        int eq = s.indexOf('=');
+        return eq < 0 ? s : s.substring(0, eq);
+    }
+}

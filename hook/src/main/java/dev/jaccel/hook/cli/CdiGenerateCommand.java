@@ -6,7 +6,6 @@ import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.cdi.CdiGenerator;
 import dev.jaccel.core.cdi.CdiSpec;
 import dev.jaccel.core.cdi.CdiSpecJson;
-import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.config.JaccelConfig;
 import dev.jaccel.core.plan.NeuronDeviceNames;
@@ -128,7 +127,7 @@ public final class CdiGenerateCommand implements Runnable {
         }
         for (CdiSpec s : specs) {
             Path file = target(s, specs.size(), dir);
-            write(file, CdiSpecJson.toBytes(s));
+            write(file, CdiSpecJson.toBytes(s), err);
             out.println("wrote " + file + " (" + s.kind() + ": " + s.devices().size() + " devices)");
         }
         if (output == null) {
@@ -166,13 +165,9 @@ public final class CdiGenerateCommand implements Runnable {
         }
     }
 
-    private static void write(Path file, byte[] content) {
+    private static void write(Path file, byte[] content, PrintWriter err) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            AtomicFiles.write(file, content);
+            RuntimeInputFiles.write(file, content, err);
         } catch (IOException e) {
             throw JaccelException.badInput("cannot write " + file + ": " + e.getMessage());
         }

@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,11 +97,6 @@ public final class CdiGenerateCommand implements Runnable {
         // a loaded driver that cannot be read is a failure, not "no devices": keep every spec as it is
         Snapshots.requireUsableDrivers(inventory, host, vendor == null ? Set.of("nvidia", "neuron") : Set.of(vendor.name()),
                 "nothing was written: the existing CDI specs and inventory snapshot are kept");
-        if (inventoryFile == null) {
-            Path file = snapshot != null ? snapshot : config.snapshotPath(env);
-            Snapshots.write(file, inventory, host, "--snapshot");
-            out.println("wrote " + file + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");
-        }
         Snapshots.warn(inventory, err);
 
         List<CdiSpec> specs = new ArrayList<>();
@@ -114,6 +110,15 @@ public final class CdiGenerateCommand implements Runnable {
             if (vendor == null || Vendor.of(s) == vendor) {
                 specs.add(s);
             }
+        }
+        // another spec declaring the same devices in the same folder makes the runtime refuse them all
+        for (CdiSpec s : specs) {
+            clashes(target(s, specs.size(), dir), s, config.cdiSpecDirs(), err);
+        }
+        if (inventoryFile == null) {
+            Path file = snapshot != null ? snapshot : config.snapshotPath(env);
+            Snapshots.write(file, inventory, host, "--snapshot");
+            out.println("wrote " + file + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");
         }
         if (specs.isEmpty()) {
             throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE,
@@ -132,6 +137,33 @@ public final class CdiGenerateCommand implements Runnable {
         }
         if (output == null) {
             removeVanished(specs, dir, out);
+        }
+    }
+
+    /**
+     * Refuses (exit 2, before anything is written) a spec whose devices another spec in the same
+     * folder already declares; warns where a spec in another spec folder declares them too.
+     */
+    private static void clashes(Path target, CdiSpec s, List<Path> specDirs, PrintWriter err) {
+        Path folder = CdiSpecDirs.folder(target.toAbsolutePath().getParent());
+        List<Path> folders = specDirs.stream().map(CdiSpecDirs::folder).toList();
+        int priority = folders.indexOf(folder);
+        // a folder the runtime does not read can only clash with its own files
+        List<Path> scanned = priority < 0 ? List.of(folder) : folders;
+        Set<String> names = new LinkedHashSet<>();
+        s.devices().keySet().forEach(name -> names.add(s.kind() + "=" + name));
+        CdiSpecDirs.SpecFile ours = new CdiSpecDirs.SpecFile(folder.resolve(target.getFileName()), Math.max(priority, 0),
+                s.kind(), names);
+        for (CdiSpecDirs.SpecFile other : CdiSpecDirs.read(scanned)) {
+            CdiSpecDirs.clash(ours, other).ifPresent(c -> {
+                if (c.conflict()) {
+                    throw JaccelException.badInput(target + " would declare " + c.names() + ", which " + other.path()
+                            + " already declares in the same folder: podman and the other CDI runtimes would refuse "
+                            + "these devices (\"unresolvable CDI devices\"); remove " + other.path() + " or write over "
+                            + "it with --output " + other.path() + "; nothing was written");
+                }
+                Diagnostics.warning(err, c.describe());
+            });
         }
     }
 

@@ -34,7 +34,8 @@ import java.util.stream.Collectors;
         description = {"Reports accelerator driver and runtime versions and checks the Neuron runtime/driver "
                 + "compatibility rules (Inf1 limits, runtime 2.32 / driver 2.29 breaks, a stale loaded module)."},
         footer = {"", "Exit codes: 0 every rule passes (or cannot be checked); 3 a rule fails (stderr names it, "
-                + "both versions and the cure); 4 no Neuron or NVIDIA driver is present, or a vendor's kernel module "
+                + "both versions and the cure), or two CDI specs in one spec folder declare the same device (the CDI "
+                + "runtimes refuse it); 4 no Neuron or NVIDIA driver is present, or a vendor's kernel module "
                 + "is loaded but its driver cannot be used (NVML fails: stderr says why)."})
 public final class CheckCommand implements Callable<Integer> {
     private final Invocation invocation;
@@ -71,10 +72,17 @@ public final class CheckCommand implements Callable<Integer> {
             inventory.errors().stream().filter(e -> e.startsWith("neuron: "))
                     .forEach(e -> out.println("neuron: not present (" + e.substring(8) + ")"));
         }
+        // devices declared twice in one CDI spec folder are refused by every CDI runtime
+        for (CdiSpecDirs.Clash clash : CdiSpecDirs.clashes(CdiSpecDirs.read(hostOptions.config(invocation.env()).cdiSpecDirs()))) {
+            out.println((clash.conflict() ? "FAIL  cdi-conflict: " : "note: cdi: ") + clash.describe());
+            if (clash.conflict()) {
+                failedRules.add("CDI specs in conflict: " + clash.describe());
+            }
+        }
         if (!broken.isEmpty()) {
             out.println("check: failed: " + broken.stream().map(f -> "the " + f.vendor() + " driver cannot be used")
                     .collect(Collectors.joining(", ")));
-        } else if (inventory.neuron() != null) {
+        } else if (inventory.neuron() != null || !failedRules.isEmpty()) {
             out.println(failedRules.isEmpty() ? "check: every applicable rule passes"
                     : "check: " + failedRules.size() + " rule" + (failedRules.size() == 1 ? "" : "s") + " failed");
         }

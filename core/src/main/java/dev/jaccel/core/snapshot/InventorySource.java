@@ -22,8 +22,8 @@ public record InventorySource(Inventory inventory, Path snapshot, boolean fromSn
     /** @param warnings why a snapshot that is there was not used */
     public static InventorySource read(Path snapshot, HostContext host, Consumer<String> warnings) {
         Optional<Inventory> fresh = InventorySnapshot.read(snapshot, host, warnings);
-        return fresh.map(i -> new InventorySource(i, snapshot, true))
-                .orElseGet(() -> new InventorySource(Inventories.discover(host), snapshot, false));
+        return fresh.isPresent() ? new InventorySource(fresh.get(), snapshot, true)
+                : new InventorySource(Inventories.discover(host), snapshot, false);
     }
 
     /** Where the inventory came from, in a few words for a note to the user. */

@@ -3,6 +3,7 @@ package dev.jaccel.hook.cli;
 import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.cdi.CdiGenerator;
 import dev.jaccel.core.cdi.CdiSpec;
 import dev.jaccel.core.cdi.CdiSpecJson;
@@ -157,7 +158,7 @@ public final class CdiGenerateCommand implements Runnable {
         for (CdiSpecDirs.SpecFile other : CdiSpecDirs.read(scanned)) {
             CdiSpecDirs.clash(ours, other).ifPresent(c -> {
                 if (c.conflict()) {
-                    throw JaccelException.badInput(target + " would declare " + c.names() + ", which " + other.path()
+                    throw JaccelException.badInput(Messages.input(target.toString()) + " would declare " + c.names() + ", which " + other.path()
                             + " already declares in the same folder: podman and the other CDI runtimes would refuse "
                             + "these devices (\"unresolvable CDI devices\"); remove " + other.path() + " or write over "
                             + "it with --output " + other.path() + "; nothing was written");
@@ -201,7 +202,7 @@ public final class CdiGenerateCommand implements Runnable {
         try {
             RuntimeInputFiles.write(file, content, err);
         } catch (IOException e) {
-            throw JaccelException.badInput("cannot write " + file + ": " + e.getMessage());
+            throw JaccelException.badInput("cannot write " + Messages.input(file.toString()) + ": " + e.getMessage());
         }
     }
 

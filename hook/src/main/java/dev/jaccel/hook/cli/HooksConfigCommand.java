@@ -116,7 +116,8 @@ public final class HooksConfigCommand implements Runnable {
         try {
             RuntimeInputFiles.write(file, json, spec.commandLine().getErr());
         } catch (IOException e) {
-            throw JaccelException.badInput("--output " + output + ": cannot write " + file + ": " + e.getMessage());
+            throw JaccelException.badInput("--output " + Messages.input(output.toString()) + ": cannot write " + file.getFileName()
+                    + " there: " + e.getMessage());
         }
         spec.commandLine().getOut().println("wrote " + file);
         replaceOldEntry(output.resolve(OLD_FILE_NAME));

@@ -57,6 +57,8 @@ class BoundedMessagesTest {
             "plan --env NEURON_RT_VISIBLE_CORES=HUGE-                        | 2 | jaccel: NEURON_RT_VISIBLE_CORES='----",
             "plan --env HUGEk                                                | 2 | jaccel: --env 'kkkk",
             "cdi generate --vendor HUGEv                                     | 2 | jaccel: Invalid value for option '--vendor'",
+            "hooks-config --jaccel /j --annotation (?=HUGEa                  | 2 | jaccel: --annotation '(?=aaaa",
+            "hooks-config --jaccel /j --host-root HUGEr                      | 2 | jaccel: --host-root 'rrrr",
     })
     void aHugeInputIsQuotedBoundedOnOneLine(String args, int exit, String start) {
         List<String> argv = new ArrayList<>(Arrays.stream(args.split(" ")).map(BoundedMessagesTest::expand).toList());

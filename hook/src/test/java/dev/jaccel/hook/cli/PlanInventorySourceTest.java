@@ -3,17 +3,12 @@ package dev.jaccel.hook.cli;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.hook.Main;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -47,11 +42,7 @@ class PlanInventorySourceTest {
                 // discovery fails for certain: no NVML here, and the Neuron half is not what is asked for
                 "--nvml-library", tmp.resolve("no/libnvidia-ml.so.1").toString()));
         argv.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(argv.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
-        return new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Cli.run(env, argv.toArray(String[]::new));
     }
 
     @ParameterizedTest(name = "snapshot {0}")

@@ -43,8 +43,7 @@ class BoundedMessagesEndToEndTest {
                 .env(env.replace("HUGE", "f".repeat(5 << 20)).split(";"));
         byte[] config = b.configBytes();
         Path runcRoot = Files.createDirectories(tmp.resolve("runc"));
-        Jaccel.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> host.jaccel("runtime", "--root",
-                runcRoot.toString(), "run", "--bundle", b.dir.toString(), "bounded-" + ProcessHandle.current().pid()));
+        Jaccel.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> host.shimRun(runcRoot, b, "bounded"));
         String head = r.err().substring(0, Math.min(400, r.err().length()));
         assertEquals(exit, r.exit(), head);
         assertEquals("", r.out(), head);

@@ -90,4 +90,10 @@ final class FaultyHost {
     Jaccel.Result jaccel(String... args) {
         return Jaccel.run(List.of(args), env, new byte[0]);
     }
+
+    /** {@code jaccel runtime --root RUNC_ROOT run --bundle B ID}: a container start through the shim and runc. */
+    Jaccel.Result shimRun(Path runcRoot, Bundle b, String id) {
+        return jaccel("runtime", "--root", runcRoot.toString(), "run", "--bundle", b.dir.toString(),
+                id + "-" + ProcessHandle.current().pid());
+    }
 }

@@ -63,8 +63,7 @@ class GpuIdentityEndToEndTest {
         Bundle shim = Bundle.create(tmp.resolve("shim"), "echo started").env("NVIDIA_VISIBLE_DEVICES=0");
         byte[] config = shim.configBytes();
         Path runcRoot = Files.createDirectories(tmp.resolve("runc"));
-        failures.add(host.jaccel("runtime", "--root", runcRoot.toString(), "run", "--bundle", shim.dir.toString(),
-                "uuid-shim-" + ProcessHandle.current().pid()));
+        failures.add(host.shimRun(runcRoot, shim, "uuid-shim"));
         failures.add(host.jaccel("check"));
         for (Jaccel.Result r : failures) {
             assertEquals(4, r.exit(), r.both());

@@ -60,15 +60,13 @@ class LostGpuEndToEndTest {
 
         Bundle all = Bundle.create(tmp.resolve("all"), "ls /dev | grep -E '^nvidia[0-9]' | sort | tr '\\n' ' '")
                 .env("NVIDIA_VISIBLE_DEVICES=all");
-        Jaccel.Result started = host.jaccel("runtime", "--root", runcRoot.toString(), "run", "--bundle",
-                all.dir.toString(), "lost-all-" + source + "-" + ProcessHandle.current().pid());
+        Jaccel.Result started = host.shimRun(runcRoot, all, "lost-all-" + source);
         assertEquals(0, started.exit(), started.both());
         assertEquals("nvidia0 nvidia1 nvidia2 nvidia4 nvidia5 nvidia6 nvidia7 ", started.out(), "every GPU but the lost one");
         assertTrue(started.err().contains("jaccel runtime: warning: " + WARNING), started.both());
 
         Bundle zero = Bundle.create(tmp.resolve("zero"), "echo started").env("NVIDIA_VISIBLE_DEVICES=0");
-        Jaccel.Result refused = host.jaccel("runtime", "--root", runcRoot.toString(), "run", "--bundle",
-                zero.dir.toString(), "lost-zero-" + source + "-" + ProcessHandle.current().pid());
+        Jaccel.Result refused = host.shimRun(runcRoot, zero, "lost-zero-" + source);
         assertEquals(3, refused.exit(), refused.both());
         assertEquals("", refused.out(), refused.both());
         assertEquals("jaccel runtime: " + REFUSAL + "\n", refused.err());

@@ -1,5 +1,7 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.model.PciBusId;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -101,13 +103,13 @@ public final class NvidiaProcFacts {
      * the 8-digit spelling first, then the 4-digit one.
      */
     public static Optional<GpuInformation> gpuInformation(Path hostRoot, String busId) throws IOException {
-        Optional<int[]> b = PciBusId.parse(busId);
+        Optional<PciBusId> b = PciBusId.parse(busId);
         if (b.isEmpty()) {
             return Optional.empty();
         }
         String sysfs = PciBusId.sysfs(busId);
         Path gpus = hostRoot.resolve("proc/driver/nvidia/gpus");
-        for (String dir : new String[] {String.format("%08x", b.get()[0]) + sysfs.substring(4), sysfs}) {
+        for (String dir : new String[] {b.get().toString(), sysfs}) {
             Optional<String> text = readIfPresent(gpus.resolve(dir).resolve("information"));
             if (text.isPresent()) {
                 return Optional.of(new GpuInformation(parseKeyValues(text.get())));

@@ -1,6 +1,7 @@
 package dev.jaccel.nvml;
 
 import dev.jaccel.core.LibraryUnavailableException;
+import dev.jaccel.core.model.PciBusId;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -62,22 +62,6 @@ class NvidiaProcFactsTest {
         assertFalse(NvidiaProcFacts.gpuInformation(tree.root(), "0000:72:00.0").isPresent());
     }
 
-    @ParameterizedTest(name = "{0} ≡ {1}: {2}")
-    @CsvSource({"00000000:3B:00.0, 0000:3b:00.0, true", "3b:00.0, 0000:3B:00.0, true", "0000:3b:00, 3b:00.0, true",
-            "0000:3b:00.1, 3b:00.0, false", "0001:3b:00.0, 3b:00.0, false", "3b:00, 3b:00.0, false",
-            "xyz, 3b:00.0, false"})
-    void busIdSpellings(String a, String b, boolean same) {
-        assertEquals(same, PciBusId.same(a, b));
-    }
-
-    @ParameterizedTest(name = "{0}: nvml {1}, sysfs {2}")
-    @CsvSource({"0000:3b:00.0, 00000000:3B:00.0, 0000:3b:00.0", "af:00.0, 00000000:AF:00.0, 0000:af:00.0",
-            "00000001:DB:1F.7, 00000001:DB:1F.7, 0001:db:1f.7"})
-    void busIdNormalForms(String in, String nvml, String sysfs) {
-        assertEquals(nvml, PciBusId.nvml(in));
-        assertEquals(sysfs, PciBusId.sysfs(in));
-    }
-
     @Test
     void migMinorsFromTheTableThenFromCapabilityFiles(@TempDir Path root) throws Exception {
         HostTree tree = HostTree.at(root)

@@ -49,12 +49,12 @@ public final class DriverCapabilities {
         return asked;
     }
 
-    /** video needs the compute libraries (lnc {@code src/options.h}). */
+    /** video needs the compute libraries (libnvidia-container {@code src/options.h}). */
     public static boolean needsComputeLibraries(Set<DriverCapability> caps) {
         return caps.contains(DriverCapability.COMPUTE) || caps.contains(DriverCapability.VIDEO);
     }
 
-    /** display needs the graphics libraries (lnc {@code src/options.h}). */
+    /** display needs the graphics libraries (libnvidia-container {@code src/options.h}). */
     public static boolean needsGraphicsLibraries(Set<DriverCapability> caps) {
         return caps.contains(DriverCapability.GRAPHICS) || caps.contains(DriverCapability.DISPLAY);
     }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * A dotted version made of digits only ({@code 535.104.05}, {@code 12.4}, {@code 9.0}), compared
  * the way libnvidia-container's requirement DSL compares them: component by component,
  * numerically, and when one side runs out the other side's remaining components must all be zero
- * to be equal. So {@code 12.0 = 12} and {@code 535.104.05 > 535} (lnc {@code src/cli/dsl.c}
+ * to be equal. So {@code 12.0 = 12} and {@code 535.104.05 > 535} (libnvidia-container {@code src/cli/dsl.c}
  * {@code dsl_compare_version}; docs/nvidia-container-semantics.md §2.2).
  */
 public record NumericVersion(List<BigInteger> components, String text) implements Comparable<NumericVersion> {

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Evaluates requirements the way {@code nvidia-container-cli configure} does (lnc
+ * Evaluates requirements the way {@code nvidia-container-cli configure} does (libnvidia-container
  * {@code src/cli/configure.c}, {@code src/cli/dsl.c}; docs/nvidia-container-semantics.md §2.2, §2.3): every requirement
  * against every selected GPU (and every parent of a selected MIG device), or once with no device
- * when none is selected. The failure message is lnc's, followed by the values the host has.
+ * when none is selected. The failure message is libnvidia-container's, followed by the values the host has.
  */
 public final class RequirementChecker {
     static final String CUDA_HINT = ", please update your driver to a newer version, or use an earlier cuda container";
@@ -60,7 +60,7 @@ public final class RequirementChecker {
     private boolean holds(Requirement r, Factor f, DeviceFacts facts) {
         String actual = facts.value(f.property());
         if (f.property().isPerDevice() && facts.gpu() == null) {
-            return true; // lnc: arch and brand pass when no GPU is selected
+            return true; // libnvidia-container: arch and brand pass when no GPU is selected
         }
         if (f.property() == Property.BRAND) {
             if (f.operator() != Operator.EQ && f.operator() != Operator.NE) {
@@ -71,7 +71,7 @@ public final class RequirementChecker {
         }
         NumericVersion have = actual == null ? null : NumericVersion.parse(actual).orElse(null);
         if (have == null) {
-            return true; // lnc: an unknown driver or CUDA version does not fail a requirement
+            return true; // libnvidia-container: an unknown driver or CUDA version does not fail a requirement
         }
         boolean ok = f.operator().test(have.compareTo(NumericVersion.parse(f.value()).orElseThrow()));
         if (!ok && minorVersionCompatibility && f.property() == Property.CUDA && f.operator() == Operator.GE) {

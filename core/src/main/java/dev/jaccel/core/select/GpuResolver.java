@@ -5,6 +5,7 @@ import dev.jaccel.core.Messages;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.model.PciBusId;
 import dev.jaccel.core.model.UnavailableGpu;
 import dev.jaccel.core.neuron.IndexList;
 

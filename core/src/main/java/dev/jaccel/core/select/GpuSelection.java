@@ -29,7 +29,7 @@ public record GpuSelection(List<GpuDevice> gpus, List<SelectedMig> migs) {
 
     /**
      * The GPUs requirements are checked on: every selected GPU, then every parent of a selected MIG
-     * device, each once (lnc {@code src/cli/configure.c}).
+     * device, each once (libnvidia-container {@code src/cli/configure.c}).
      */
     public List<GpuDevice> devicesToCheck() {
         // by identity (the inventory's own objects): a record's generated equals/hashCode bootstrap

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * {@code NVIDIA_MIG_CONFIG_DEVICES} and {@code NVIDIA_MIG_MONITOR_DEVICES} (lnc {@code src/cli/common.c}
+ * {@code NVIDIA_MIG_CONFIG_DEVICES} and {@code NVIDIA_MIG_MONITOR_DEVICES} (libnvidia-container {@code src/cli/common.c}
  * select_mig_config_devices; toolkit {@code cmd/nvidia-container-runtime-hook/container_config.go};
  * docs/nvidia-container-semantics.md §1.3, §1.5): the only value is {@code all}; it needs CAP_SYS_ADMIN; it cannot be combined
  * with specific MIG devices. Its effect is the MIG {@code config}/{@code monitor} capability node

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** lnc select_devices matching on the 8-GPU MIG host (docs/nvidia-container-semantics.md §1.1, §10 fact 2). */
+/** libnvidia-container select_devices matching on the 8-GPU MIG host (docs/nvidia-container-semantics.md §1.1, §10 fact 2). */
 class GpuResolverTest {
     static final NvidiaInventory DGX = TestHosts.dgx("Tesla", TestHosts.DRIVER, TestHosts.CUDA);
 
@@ -67,9 +67,9 @@ class GpuResolverTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"8", "99", "GPU-12345", "GPU-a1000002", "0000:48:00.0", "5:0", "6:2", "9:0",
+    @ValueSource(strings = {"8", "99", "GPU-12345", "GPU-a1000002", "0000:48:00.0", "1:2:3", "5:0", "6:2", "9:0",
             "MIG-12345", "MIG-GPU-a1000006-1111-2222-3333-444455556666/9/0", "0,8"})
-    void unknownDeviceIsExit3InLncsWords(String id) {
+    void unknownDeviceIsExit3InLibnvidiaContainersWords(String id) {
         JaccelException e = assertThrows(JaccelException.class, () -> resolve(id));
         assertEquals(ExitCode.UNSATISFIED, e.exitCode());
         String named = id.startsWith("0,") ? id.substring(2) : id;
@@ -78,7 +78,7 @@ class GpuResolverTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"GPU0", "foo", "ALL", "Void", "GPU-", "MIG-", "-1", "1:", ":1", "1:2:3", "0x1",
+    @ValueSource(strings = {"GPU0", "foo", "ALL", "Void", "GPU-", "MIG-", "-1", "1:", ":1", "0x1",
             "nvidia.com/gpu=0", "99999999999"})
     void malformedIsExit2NamingIt(String id) {
         JaccelException e = assertThrows(JaccelException.class, () -> resolve(id));

@@ -7,13 +7,14 @@ import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.require.ModuleOnDisk;
+import dev.jaccel.core.require.NeuronFacts;
+import dev.jaccel.core.require.NeuronRule;
+import dev.jaccel.core.require.NeuronRules;
 import dev.jaccel.core.spi.DriverFailure;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
-import dev.jaccel.neuron.ModuleOnDisk;
-import dev.jaccel.neuron.NeuronFacts;
-import dev.jaccel.neuron.NeuronRule;
-import dev.jaccel.neuron.NeuronRules;
+import dev.jaccel.neuron.ModuleOnDiskReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,7 +97,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** Prints the Neuron versions and the outcome of each rule; returns the messages of the failed ones. */
     private static List<String> checkNeuron(NeuronInventory neuron, HostContext host, PrintWriter out) {
-        NeuronFacts facts = NeuronFacts.of(neuron, host);
+        NeuronFacts facts = NeuronFacts.of(neuron, ModuleOnDiskReader.find(host));
         out.println("neuron driver:  " + orUnknown(neuron.driverVersion()) + " (/sys/module/neuron/version)");
         out.println("neuron runtime: " + orUnknown(neuron.runtimeVersion()) + " (libnrt nrt_get_version)");
         out.println("neuron module on disk: " + moduleLine(facts.moduleOnDisk()));

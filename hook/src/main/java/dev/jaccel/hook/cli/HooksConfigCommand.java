@@ -106,7 +106,7 @@ public final class HooksConfigCommand implements Runnable {
         absolute("--snapshot", snapshot, false);
         absolute("--nvml-library", nvmlLibrary, true);
         absolute("--nrt-library", nrtLibrary, true);
-        byte[] json = render(Launcher.resolve(jaccel, "--jaccel"));
+        byte[] json = render(LauncherPath.find(jaccel, "--jaccel"));
         if (output == null) {
             spec.commandLine().getOut().print(new String(json, StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();

@@ -1,10 +1,10 @@
-package dev.jaccel.neuron;
+package dev.jaccel.core.require;
 
 import java.util.List;
 
-import static dev.jaccel.neuron.NeuronFacts.Fact.DRIVER;
-import static dev.jaccel.neuron.NeuronFacts.Fact.MODULE_ON_DISK;
-import static dev.jaccel.neuron.NeuronFacts.Fact.RUNTIME;
+import static dev.jaccel.core.require.NeuronFacts.Fact.DRIVER;
+import static dev.jaccel.core.require.NeuronFacts.Fact.MODULE_ON_DISK;
+import static dev.jaccel.core.require.NeuronFacts.Fact.RUNTIME;
 
 /**
  * The Neuron runtime/driver compatibility rules, one row each with its source

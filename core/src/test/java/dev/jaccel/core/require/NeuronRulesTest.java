@@ -1,24 +1,16 @@
-package dev.jaccel.neuron;
+package dev.jaccel.core.require;
 
-import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.testkit.HostTree;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The Neuron runtime/driver rules (docs/neuron-semantics.md §5) and the version order they compare with. */
 class NeuronRulesTest {
-    @TempDir
-    Path dir;
-
     @ParameterizedTest(name = "{0}: driver {1}, runtime {2}, on disk {3}")
     @CsvSource(delimiter = ';', nullValues = "-", value = {
             // host; driver; runtime; module on disk; outcomes in table order
@@ -84,40 +76,5 @@ class NeuronRulesTest {
     void versionsParseTheLeadingNumbers(String text, String expected) {
         NeuronVersion v = NeuronVersion.parse(text.replace("\\n", "\n"));
         assertEquals(expected, v == null ? null : v.toString());
-    }
-
-    @Test
-    void theModuleIsFoundThroughModulesDep() throws Exception {
-        HostTree tree = HostTree.at(dir).file("/proc/sys/kernel/osrelease", "6.1.0-test\n")
-                .file("/lib/modules/6.1.0-test/modules.dep", "kernel/fs/x.ko:\nextra/aws/neuron.ko: kernel/y.ko\n")
-                .file("/lib/modules/6.1.0-test/extra/aws/neuron.ko", "\u007fELF\0\0license=GPL\0version=2.26.5.0\0srcversion=ABC\0");
-        ModuleOnDisk m = ModuleOnDisk.find(HostContext.ofRoot(tree.root()));
-        assertEquals("/lib/modules/6.1.0-test/extra/aws/neuron.ko", m.path());
-        assertEquals(NeuronVersion.of("2.26.5.0"), m.version());
-        assertNull(m.note());
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = ';', nullValues = "-", value = {
-            "updates/dkms/neuron.ko; '\0srcversion=1.2\0version=2.24.7.0\0'; 2.24.7.0; -",
-            "extra/neuron.ko; '\0version=2.30.2.0\0'; 2.30.2.0; -",
-            "updates/dkms/neuron.ko; '\0license=GPL\0'; -; /lib/modules/k/updates/dkms/neuron.ko has no version= in its modinfo",
-            "updates/dkms/neuron.ko.xz; 'xz'; -; /lib/modules/k/updates/dkms/neuron.ko.xz is compressed: its version was not read",
-    })
-    void withoutModulesDepTheDkmsFoldersAreSearched(String file, String content, String version, String note) {
-        HostTree tree = HostTree.at(dir).file("/proc/sys/kernel/osrelease", "k\n")
-                .file("/lib/modules/k/" + file, content);
-        ModuleOnDisk m = ModuleOnDisk.find(HostContext.ofRoot(tree.root()));
-        assertEquals("/lib/modules/k/" + file, m.path());
-        assertEquals(version, m.version() == null ? null : m.version().toString());
-        assertEquals(note, m.note());
-    }
-
-    @Test
-    void noKernelReleaseOrNoModuleIsNoModule() throws Exception {
-        assertNull(ModuleOnDisk.find(HostContext.ofRoot(dir)));
-        Files.createDirectories(dir.resolve("proc/sys/kernel"));
-        Files.writeString(dir.resolve("proc/sys/kernel/osrelease"), "k\n");
-        assertNull(ModuleOnDisk.find(HostContext.ofRoot(dir)));
     }
 }

@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 
 /**
- * Where the {@code bin/jaccel} launcher of this installation is: runtime configurations
- * (hooks.d, Docker's daemon.json) must name an absolute path to it.
+ * Finds the absolute path of this installation's {@code bin/jaccel}: runtime configurations
+ * (hooks.d, Docker's daemon.json) must name the launcher by an absolute path.
  */
-final class Launcher {
-    private Launcher() {
+final class LauncherPath {
+    private LauncherPath() {
     }
 
     /** {@code explicit} when given, else the {@code bin/jaccel} above the jar (or classes folder) this code runs from. */
-    static Path resolve(Path explicit, String flag) {
+    static Path find(Path explicit, String flag) {
         if (explicit != null) {
             if (!explicit.isAbsolute()) {
                 throw JaccelException.badInput(flag + " " + Messages.input(explicit.toString()) + ": give an absolute path (the runtime runs it from anywhere)");

@@ -1,5 +1,7 @@
 package dev.jaccel.neuron;
 
+import dev.jaccel.core.require.ModuleOnDisk;
+import dev.jaccel.core.require.NeuronVersion;
 import dev.jaccel.core.spi.HostContext;
 
 import java.io.IOException;
@@ -9,21 +11,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The neuron kernel module installed for the running kernel, as {@code modinfo neuron} would find it:
+ * Finds the neuron kernel module installed for the running kernel, as {@code modinfo neuron} would:
  * the kernel release from {@code /proc/sys/kernel/osrelease}, the module's path from
  * {@code /lib/modules/<release>/modules.dep} (else the DKMS folders {@code updates/dkms} and
- * {@code extra}), and its {@code version=} from the module's {@code .modinfo} strings. After an
- * upgrade that could not reload the module (a process still held it) this is newer than
- * {@code /sys/module/neuron/version} (sdk: neuron-runtime/nrt-troubleshoot.rst; docs/neuron-semantics.md §5.1).
- *
- * @param path    host path of the module file
- * @param version its {@code version=}, or {@code null} when it cannot be read (see {@code note})
- * @param note    why the version is unknown, or {@code null}
+ * {@code extra}), and its {@code version=} from the module's {@code .modinfo} strings. What it is
+ * for: {@link ModuleOnDisk}.
  */
-public record ModuleOnDisk(String path, NeuronVersion version, String note) {
+public final class ModuleOnDiskReader {
     private static final List<String> NAMES = List.of("neuron.ko", "neuron.ko.xz", "neuron.ko.zst", "neuron.ko.gz");
     private static final List<String> DKMS_DIRS = List.of("updates/dkms", "extra", "updates");
     private static final byte[] KEY = "\0version=".getBytes(StandardCharsets.US_ASCII);
+
+    private ModuleOnDiskReader() {
+    }
 
     /** The module of the running kernel under the host root; {@code null} when none is installed. */
     public static ModuleOnDisk find(HostContext host) {

@@ -1,8 +1,7 @@
-package dev.jaccel.neuron;
+package dev.jaccel.core.require;
 
 import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
-import dev.jaccel.core.spi.HostContext;
 
 /**
  * What the version rules look at: the loaded driver, the runtime, the module installed on disk and
@@ -34,8 +33,8 @@ public record NeuronFacts(NeuronVersion driver, NeuronVersion runtime, ModuleOnD
         }
     }
 
-    /** The facts of a discovered host, with the module found under its root. */
-    public static NeuronFacts of(NeuronInventory inventory, HostContext host) {
+    /** The facts of a discovered host and the module installed on its disk ({@code null}: none found). */
+    public static NeuronFacts of(NeuronInventory inventory, ModuleOnDisk moduleOnDisk) {
         boolean inf1 = false;
         boolean trn2 = false;
         for (NeuronDevice d : inventory.devices()) {
@@ -44,7 +43,7 @@ public record NeuronFacts(NeuronVersion driver, NeuronVersion runtime, ModuleOnD
             trn2 |= "Trn2".equals(d.instanceType()) || "Trainium2".equals(d.deviceName());
         }
         return new NeuronFacts(NeuronVersion.parse(inventory.driverVersion()),
-                NeuronVersion.parse(inventory.runtimeVersion()), ModuleOnDisk.find(host), inf1, trn2);
+                NeuronVersion.parse(inventory.runtimeVersion()), moduleOnDisk, inf1, trn2);
     }
 
     public NeuronVersion moduleVersion() {

@@ -1,4 +1,4 @@
-package dev.jaccel.neuron;
+package dev.jaccel.core.require;
 
 import java.util.List;
 import java.util.function.Predicate;

@@ -1,6 +1,4 @@
-package dev.jaccel.neuron;
-
-import dev.jaccel.core.require.NumericVersion;
+package dev.jaccel.core.require;
 
 import java.math.BigInteger;
 import java.util.Objects;

@@ -125,6 +125,7 @@ struct fake_dev {
     int is_mig;
     unsigned index;          /* NVML index; for a MIG device its index under the parent */
     const fj_value *json;    /* this device's config object */
+    const fj_value *errors;  /* its "errors" object, or NULL: looked up once, consulted on every call */
     fake_dev *parent;        /* MIG: the GPU */
     fake_dev *migs;          /* GPU: its MIG devices, dense */
     size_t mig_count;
@@ -180,6 +181,7 @@ static int build_tables(fj_value *loaded, char *err, size_t errlen) {
         }
         table[i].index = (unsigned) i;
         table[i].json = d;
+        table[i].errors = fj_get(d, "errors");
         const fj_value *migs = fj_get(d, "migDevices");
         size_t m = fj_len(migs);
         table[i].migs = calloc(m ? m : 1, sizeof(fake_dev));
@@ -188,6 +190,7 @@ static int build_tables(fj_value *loaded, char *err, size_t errlen) {
             table[i].migs[j].is_mig = 1;
             table[i].migs[j].index = (unsigned) j;
             table[i].migs[j].json = fj_at(migs, j);
+            table[i].migs[j].errors = fj_get(table[i].migs[j].json, "errors");
             table[i].migs[j].parent = &table[i];
         }
     }
@@ -209,6 +212,7 @@ static fake_dev *resolve(nvmlDevice_t h) {
 
 /* The code the config forces for this function on this device, or SUCCESS. */
 static nvmlReturn_t forced(const fj_value *errors, const char *fn) {
+    if (!errors || errors->count == 0) return NVML_SUCCESS;
     const char *name = fj_str(fj_get(errors, fn), NULL);
     if (!name) name = fj_str(fj_get(errors, "*"), NULL);
     return name ? code_of(name, NVML_SUCCESS) : NVML_SUCCESS;
@@ -219,7 +223,7 @@ static nvmlReturn_t enter_device(const char *fn, nvmlDevice_t h, fake_dev **d) {
     if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
     *d = resolve(h);
     if (!*d) return NVML_ERROR_INVALID_ARGUMENT;
-    return forced(fj_get((*d)->json, "errors"), fn);
+    return forced((*d)->errors, fn);
 }
 
 static nvmlReturn_t enter_system(const char *fn) {
@@ -351,7 +355,7 @@ nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *cudaDriverVersion) {
 
 /* A GPU the caller may not open: the v1 count and v1 index space skip it (docs/nvml.md §1.2). */
 static int restricted(const fake_dev *g) {
-    const fj_value *errors = fj_get(g->json, "errors");
+    const fj_value *errors = g->errors;
     return forced(errors, "nvmlDeviceGetHandleByIndex_v2") == NVML_ERROR_NO_PERMISSION
            || forced(errors, "nvmlDeviceGetHandleByIndex") == NVML_ERROR_NO_PERMISSION;
 }
@@ -376,7 +380,7 @@ nvmlReturn_t nvmlDeviceGetCount(unsigned int *deviceCount) {
 
 /* Hands out a found device's handle unless the config forces an error for this lookup. */
 static nvmlReturn_t hand_out(fake_dev *found, const char *fn, nvmlDevice_t *device) {
-    nvmlReturn_t rc = forced(fj_get(found->json, "errors"), fn);
+    nvmlReturn_t rc = forced(found->errors, fn);
     if (rc == NVML_SUCCESS) *device = found;
     return rc;
 }
@@ -484,7 +488,7 @@ static nvmlReturn_t by_bus_id(const char *busId, nvmlDevice_t *device, const cha
             && have.bus == want.bus && have.device == want.device && have.function == want.function) {
             /* a GPU the v2 lookup refuses with NO_PERMISSION was NOT_FOUND to v1 (docs/nvml.md §1.2) */
             if (strcmp(fn, "nvmlDeviceGetHandleByPciBusId") == 0
-                && forced(fj_get(gpus[i].json, "errors"), "nvmlDeviceGetHandleByPciBusId_v2") == NVML_ERROR_NO_PERMISSION) {
+                && forced(gpus[i].errors, "nvmlDeviceGetHandleByPciBusId_v2") == NVML_ERROR_NO_PERMISSION) {
                 return NVML_ERROR_NOT_FOUND;
             }
             return hand_out(&gpus[i], fn, device);
@@ -999,7 +1003,7 @@ static nvmlReturn_t enter_pair(const char *fn, nvmlDevice_t h1, nvmlDevice_t h2,
     if (rc != NVML_SUCCESS) return rc;
     *b = resolve(h2);
     if (!*b) return NVML_ERROR_INVALID_ARGUMENT;
-    return forced(fj_get((*b)->json, "errors"), fn);
+    return forced((*b)->errors, fn);
 }
 
 static int same_number(const fake_dev *a, const fake_dev *b, const char *key) {
@@ -1250,7 +1254,7 @@ static int earlier(const struct timespec *a, const struct timespec *b) {
 static nvmlReturn_t take_event(fake_event_set *s, const char *fn, void *data, int v1, long long *next_ms) {
     for (size_t g = 0; g < gpu_count; g++) {
         if (!s->registered[g]) continue;
-        nvmlReturn_t rc = forced(fj_get(gpus[g].json, "errors"), fn);
+        nvmlReturn_t rc = forced(gpus[g].errors, fn);
         if (rc != NVML_SUCCESS) return rc;
     }
     struct timespec now;

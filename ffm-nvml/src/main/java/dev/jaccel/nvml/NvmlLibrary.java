@@ -1120,6 +1120,83 @@ public final class NvmlLibrary {
                 out.get(JAVA_INT, 12) != 0);
     }
 
+    // ---- sampling without allocation ----
+
+    /** The functions a {@link GpuSampler} calls, resolved once; {@code null} where this NVML lacks one. */
+    record SamplingPlan(Symbol utilization, Symbol memory, Symbol temperature, Symbol power, Symbol clock,
+                        Symbol energy) {
+    }
+
+    SamplingPlan samplingPlan() {
+        return new SamplingPlan(optional(Fn.UTILIZATION), optional(Fn.MEMORY_INFO), optional(Fn.TEMPERATURE),
+                optional(Fn.POWER_USAGE), optional(Fn.CLOCK), optional(Fn.ENERGY));
+    }
+
+    private Symbol optional(Fn fn) {
+        try {
+            return symbol(fn);
+        } catch (NvmlException e) {
+            return null;
+        }
+    }
+
+    /**
+     * One GPU's metrics into position {@code i} of {@code into}: no object is created, no exception
+     * thrown; NOT_SUPPORTED (or a missing function) leaves {@link GpuSample#UNAVAILABLE}, any other
+     * failure is kept as the GPU's first failure code.
+     */
+    void sample(SamplingPlan plan, MemorySegment device, GpuSample into, int i) {
+        MemorySegment out = scratch();
+        int failure = 0;
+        int rc = plan.utilization() == null ? NOT_SUPPORTED : invoke(plan.utilization(), device, out);
+        into.gpuUtilization[i] = rc == 0 ? out.get(JAVA_INT, 0) : GpuSample.UNAVAILABLE;
+        into.memoryUtilization[i] = rc == 0 ? out.get(JAVA_INT, UTIL_MEMORY) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.memory() == null ? NOT_SUPPORTED : sampleMemory(plan.memory(), device, out);
+        into.memoryUsed[i] = rc == 0 ? out.get(JAVA_LONG, plan.memory().isV1() ? MEM_USED : MEM2_USED) : GpuSample.UNAVAILABLE;
+        into.memoryTotal[i] = rc == 0 ? out.get(JAVA_LONG, plan.memory().isV1() ? MEM_TOTAL : MEM2_TOTAL) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.temperature() == null ? NOT_SUPPORTED : sampleTemperature(plan.temperature(), device, out);
+        into.temperature[i] = rc == 0 ? out.get(JAVA_INT, plan.temperature().isV1() ? 0 : TEMP_VALUE) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.power() == null ? NOT_SUPPORTED : invoke(plan.power(), device, out);
+        into.power[i] = rc == 0 ? out.get(JAVA_INT, 0) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.clock() == null ? NOT_SUPPORTED : invoke(plan.clock(), device, ClockType.SM.value(), out);
+        into.smClock[i] = rc == 0 ? out.get(JAVA_INT, 0) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.energy() == null ? NOT_SUPPORTED : invoke(plan.energy(), device, out);
+        into.energy[i] = rc == 0 ? out.get(JAVA_LONG, 0) : GpuSample.UNAVAILABLE;
+        into.failure[i] = firstFailure(failure, rc);
+    }
+
+    private static final int NOT_SUPPORTED = 3;   // NVML_ERROR_NOT_SUPPORTED, as a constant for the hot path
+
+    private static int firstFailure(int failure, int rc) {
+        return failure != 0 || rc == 0 || rc == NOT_SUPPORTED ? failure : rc;
+    }
+
+    private static int sampleMemory(Symbol s, MemorySegment device, MemorySegment out) {
+        if (!s.isV1()) {
+            out.set(JAVA_INT, 0, MEMORY_V2_VERSION);
+        }
+        return invoke(s, device, out);
+    }
+
+    private static int sampleTemperature(Symbol s, MemorySegment device, MemorySegment out) {
+        if (s.isV1()) {
+            return invoke(s, device, TEMPERATURE_GPU, out);
+        }
+        out.set(JAVA_INT, 0, TEMPERATURE_V1_VERSION);
+        out.set(JAVA_INT, TEMP_SENSOR, TEMPERATURE_GPU);
+        return invoke(s, device, out);
+    }
+
     // ---- topology and NVLink ----
 
     /** {@code nvmlGpuTopologyLevel_t} of the closest common ancestor of two GPUs. */

@@ -59,15 +59,20 @@ public final class NrtLibrary {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final ValueLayout SIZE_T = (ValueLayout) LINKER.canonicalLayouts().get("size_t");
 
-    /** {@code NRT_STATUS f(uint32_t *)}: the four count calls. */
-    private static final MethodHandle STATUS_OF_POINTER =
-            LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    /** {@code NRT_STATUS f(struct *, size_t)}: nrt_get_version, nrt_get_instance_info. */
-    private static final MethodHandle STATUS_OF_POINTER_SIZE =
-            LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS, SIZE_T));
-    /** {@code const char *f(NRT_STATUS)}: nrt_get_status_as_str. */
-    private static final MethodHandle STRING_OF_STATUS =
-            LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /**
+     * The downcall handles, created when first used, after a library loaded: linking is a restricted
+     * operation, and a JVM that denies native access must get the load's clear error, not a failed
+     * class initialisation.
+     */
+    private static final class Downcalls {
+        /** {@code NRT_STATUS f(uint32_t *)}: the four count calls. */
+        static final MethodHandle STATUS_OF_POINTER = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        /** {@code NRT_STATUS f(struct *, size_t)}: nrt_get_version, nrt_get_instance_info. */
+        static final MethodHandle STATUS_OF_POINTER_SIZE =
+                LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS, SIZE_T));
+        /** {@code const char *f(NRT_STATUS)}: nrt_get_status_as_str. */
+        static final MethodHandle STRING_OF_STATUS = LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     /** {@code nrt_version_t} (nrt_version.h): 4 x uint64, char[128], char[64]; 224 bytes. */
     static final StructLayout VERSION = MemoryLayout.structLayout(
@@ -200,7 +205,7 @@ public final class NrtLibrary {
             return Optional.empty();
         }
         try {
-            MemorySegment text = (MemorySegment) STRING_OF_STATUS.invokeExact(fn.get(), status);
+            MemorySegment text = (MemorySegment) Downcalls.STRING_OF_STATUS.invokeExact(fn.get(), status);
             // a static C string: bounded read, NUL-terminated
             return text.equals(MemorySegment.NULL) ? Optional.empty()
                     : Optional.of(text.reinterpret(4096).getString(0));
@@ -217,7 +222,7 @@ public final class NrtLibrary {
         }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment n = call.allocate(JAVA_INT);
-            check(name, (int) STATUS_OF_POINTER.invokeExact(fn.get(), n));
+            check(name, (int) Downcalls.STATUS_OF_POINTER.invokeExact(fn.get(), n));
             return Optional.of(n.get(JAVA_INT, 0));   // uint32_t: fits an int for <= 64 x 8 cores
         } catch (NrtException e) {
             throw e;
@@ -238,7 +243,7 @@ public final class NrtLibrary {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment struct = call.allocate(layout);
             // pass our size: a newer library fills only what an older caller knows (docs/neuron-semantics.md §1.2)
-            check(function, (int) STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), struct, layout.byteSize()));
+            check(function, (int) Downcalls.STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), struct, layout.byteSize()));
             return Optional.of(read.apply(struct));
         } catch (NrtException e) {
             throw e;

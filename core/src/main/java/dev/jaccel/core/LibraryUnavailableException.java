@@ -33,6 +33,14 @@ public final class LibraryUnavailableException extends NativeLibraryException {
     }
 
     /**
+     * What the library talks to is absent (a kernel driver, its device files): {@code message} says
+     * what was looked for where, and what to do.
+     */
+    public static LibraryUnavailableException absent(String library, String source, String message) {
+        return new LibraryUnavailableException(library, source, Reason.NOT_FOUND, message, null);
+    }
+
+    /**
      * The JVM denied native access to {@code caller}'s module: names the exact flag that grants it
      * ({@code --enable-native-access=ALL-UNNAMED} on the class path, the module's name on the module
      * path) and the manifest attribute that does the same for an executable jar.

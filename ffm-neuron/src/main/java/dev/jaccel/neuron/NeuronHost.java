@@ -48,8 +48,7 @@ public final class NeuronHost {
         try {
             return read(host, NeuronDiscovery.discover(host));
         } catch (BackendUnavailableException e) {
-            throw LibraryUnavailableException.notFound("the Neuron driver", host.hostRoot().toString(),
-                    e.getMessage(), null);
+            throw LibraryUnavailableException.absent("the Neuron driver", host.hostRoot().toString(), e.getMessage());
         }
     }
 

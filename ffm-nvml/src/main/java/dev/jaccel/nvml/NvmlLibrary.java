@@ -543,117 +543,74 @@ public final class NvmlLibrary {
         throw new IllegalStateException("unexpected checked exception from a downcall", t);
     }
 
-    private static int invoke(Symbol s) {
+    /** A downcall through one of the static handles; what it throws besides errors is a bug, not a code. */
+    @FunctionalInterface
+    private interface Downcall {
+        int call() throws Throwable;
+    }
+
+    private static int downcall(Downcall call) {
         try {
-            return (int) Downcalls.I_.invokeExact(s.expect(Shape.I_).address());
+            return call.call();
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    private static int invoke(Symbol s) {
+        return downcall(() -> (int) Downcalls.I_.invokeExact(s.expect(Shape.I_).address()));
     }
 
     private static int invoke(Symbol s, MemorySegment a) {
-        try {
-            return (int) Downcalls.I_P.invokeExact(s.expect(Shape.I_P).address(), a);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_P.invokeExact(s.expect(Shape.I_P).address(), a));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b) {
-        try {
-            return (int) Downcalls.I_PI.invokeExact(s.expect(Shape.I_PI).address(), a, b);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PI.invokeExact(s.expect(Shape.I_PI).address(), a, b));
     }
 
     private static int invoke(Symbol s, int a, MemorySegment b) {
-        try {
-            return (int) Downcalls.I_IP.invokeExact(s.expect(Shape.I_IP).address(), a, b);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_IP.invokeExact(s.expect(Shape.I_IP).address(), a, b));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b) {
-        try {
-            return (int) Downcalls.I_PP.invokeExact(s.expect(Shape.I_PP).address(), a, b);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PP.invokeExact(s.expect(Shape.I_PP).address(), a, b));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, int c) {
-        try {
-            return (int) Downcalls.I_PPI.invokeExact(s.expect(Shape.I_PPI).address(), a, b, c);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PPI.invokeExact(s.expect(Shape.I_PPI).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, MemorySegment c) {
-        try {
-            return (int) Downcalls.I_PPP.invokeExact(s.expect(Shape.I_PPP).address(), a, b, c);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PPP.invokeExact(s.expect(Shape.I_PPP).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c) {
-        try {
-            return (int) Downcalls.I_PIP.invokeExact(s.expect(Shape.I_PIP).address(), a, b, c);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PIP.invokeExact(s.expect(Shape.I_PIP).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, int c, MemorySegment d) {
-        try {
-            return (int) Downcalls.I_PPIP.invokeExact(s.expect(Shape.I_PPIP).address(), a, b, c, d);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PPIP.invokeExact(s.expect(Shape.I_PPIP).address(), a, b, c, d));
     }
 
     private static int invoke(Symbol s, MemorySegment a, long b, MemorySegment c) {
-        try {
-            return (int) Downcalls.I_PJP.invokeExact(s.expect(Shape.I_PJP).address(), a, b, c);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PJP.invokeExact(s.expect(Shape.I_PJP).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, int c, MemorySegment d) {
-        try {
-            return (int) Downcalls.I_PIIP.invokeExact(s.expect(Shape.I_PIIP).address(), a, b, c, d);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PIIP.invokeExact(s.expect(Shape.I_PIIP).address(), a, b, c, d));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c, MemorySegment d) {
-        try {
-            return (int) Downcalls.I_PIPP.invokeExact(s.expect(Shape.I_PIPP).address(), a, b, c, d);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PIPP.invokeExact(s.expect(Shape.I_PIPP).address(), a, b, c, d));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c, MemorySegment d, MemorySegment e) {
-        try {
-            return (int) Downcalls.I_PIPPP.invokeExact(s.expect(Shape.I_PIPPP).address(), a, b, c, d, e);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) Downcalls.I_PIPPP.invokeExact(s.expect(Shape.I_PIPPP).address(), a, b, c, d, e));
     }
 
-    private static int invoke(Symbol s, MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d,
-                              MemorySegment e) {
-        try {
-            return (int) Downcalls.I_PPPPP.invokeExact(s.expect(Shape.I_PPPPP).address(), a, b, c, d, e);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+    private static int invoke(Symbol s, MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d, MemorySegment e) {
+        return downcall(() -> (int) Downcalls.I_PPPPP.invokeExact(s.expect(Shape.I_PPPPP).address(), a, b, c, d, e));
     }
 
     private static long offset(StructLayout layout, String name) {

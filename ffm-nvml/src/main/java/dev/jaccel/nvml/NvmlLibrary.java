@@ -268,28 +268,79 @@ public final class NvmlLibrary {
         }
     }
 
-    /** The static downcall handles, one per {@link Shape}: created after the first library loaded (native access checked). */
-    private static final class Downcalls {
+    /**
+     * The static downcall handles, one per {@link Shape}, each in its own holder class so that a
+     * shape is linked the first time a call of that shape is made: linking costs milliseconds per
+     * shape in a cold JVM (more than 100 for the first), and a session's first calls use a few of
+     * them. Linking is also a restricted operation: it happens after a library loaded, so a JVM that
+     * denies native access gets the load's clear error rather than a failed class initialisation.
+     */
+    private static final class Link {
         private static final Linker LINKER = Linker.nativeLinker();
-        static final MethodHandle I_ = handle(Shape.I_);
-        static final MethodHandle I_P = handle(Shape.I_P);
-        static final MethodHandle I_PI = handle(Shape.I_PI);
-        static final MethodHandle I_IP = handle(Shape.I_IP);
-        static final MethodHandle I_PP = handle(Shape.I_PP);
-        static final MethodHandle I_PPI = handle(Shape.I_PPI);
-        static final MethodHandle I_PPP = handle(Shape.I_PPP);
-        static final MethodHandle I_PIP = handle(Shape.I_PIP);
-        static final MethodHandle I_PPIP = handle(Shape.I_PPIP);
-        static final MethodHandle I_PJP = handle(Shape.I_PJP);
-        static final MethodHandle I_PIIP = handle(Shape.I_PIIP);
-        static final MethodHandle I_PIPP = handle(Shape.I_PIPP);
-        static final MethodHandle I_PIPPP = handle(Shape.I_PIPPP);
-        static final MethodHandle I_PPPPP = handle(Shape.I_PPPPP);
-        static final MethodHandle P_I = handle(Shape.P_I);
 
-        private static MethodHandle handle(Shape shape) {
+        static MethodHandle handle(Shape shape) {
             return LINKER.downcallHandle(shape.descriptor);
         }
+    }
+
+    private static final class I_ {
+        static final MethodHandle H = Link.handle(Shape.I_);
+    }
+
+    private static final class I_P {
+        static final MethodHandle H = Link.handle(Shape.I_P);
+    }
+
+    private static final class I_PI {
+        static final MethodHandle H = Link.handle(Shape.I_PI);
+    }
+
+    private static final class I_IP {
+        static final MethodHandle H = Link.handle(Shape.I_IP);
+    }
+
+    private static final class I_PP {
+        static final MethodHandle H = Link.handle(Shape.I_PP);
+    }
+
+    private static final class I_PPI {
+        static final MethodHandle H = Link.handle(Shape.I_PPI);
+    }
+
+    private static final class I_PPP {
+        static final MethodHandle H = Link.handle(Shape.I_PPP);
+    }
+
+    private static final class I_PIP {
+        static final MethodHandle H = Link.handle(Shape.I_PIP);
+    }
+
+    private static final class I_PPIP {
+        static final MethodHandle H = Link.handle(Shape.I_PPIP);
+    }
+
+    private static final class I_PJP {
+        static final MethodHandle H = Link.handle(Shape.I_PJP);
+    }
+
+    private static final class I_PIIP {
+        static final MethodHandle H = Link.handle(Shape.I_PIIP);
+    }
+
+    private static final class I_PIPP {
+        static final MethodHandle H = Link.handle(Shape.I_PIPP);
+    }
+
+    private static final class I_PIPPP {
+        static final MethodHandle H = Link.handle(Shape.I_PIPPP);
+    }
+
+    private static final class I_PPPPP {
+        static final MethodHandle H = Link.handle(Shape.I_PPPPP);
+    }
+
+    private static final class P_I {
+        static final MethodHandle H = Link.handle(Shape.P_I);
     }
 
     // ---- struct layouts (x86-64, from nvml.h) ----
@@ -558,59 +609,59 @@ public final class NvmlLibrary {
     }
 
     private static int invoke(Symbol s) {
-        return downcall(() -> (int) Downcalls.I_.invokeExact(s.expect(Shape.I_).address()));
+        return downcall(() -> (int) I_.H.invokeExact(s.expect(Shape.I_).address()));
     }
 
     private static int invoke(Symbol s, MemorySegment a) {
-        return downcall(() -> (int) Downcalls.I_P.invokeExact(s.expect(Shape.I_P).address(), a));
+        return downcall(() -> (int) I_P.H.invokeExact(s.expect(Shape.I_P).address(), a));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b) {
-        return downcall(() -> (int) Downcalls.I_PI.invokeExact(s.expect(Shape.I_PI).address(), a, b));
+        return downcall(() -> (int) I_PI.H.invokeExact(s.expect(Shape.I_PI).address(), a, b));
     }
 
     private static int invoke(Symbol s, int a, MemorySegment b) {
-        return downcall(() -> (int) Downcalls.I_IP.invokeExact(s.expect(Shape.I_IP).address(), a, b));
+        return downcall(() -> (int) I_IP.H.invokeExact(s.expect(Shape.I_IP).address(), a, b));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b) {
-        return downcall(() -> (int) Downcalls.I_PP.invokeExact(s.expect(Shape.I_PP).address(), a, b));
+        return downcall(() -> (int) I_PP.H.invokeExact(s.expect(Shape.I_PP).address(), a, b));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, int c) {
-        return downcall(() -> (int) Downcalls.I_PPI.invokeExact(s.expect(Shape.I_PPI).address(), a, b, c));
+        return downcall(() -> (int) I_PPI.H.invokeExact(s.expect(Shape.I_PPI).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, MemorySegment c) {
-        return downcall(() -> (int) Downcalls.I_PPP.invokeExact(s.expect(Shape.I_PPP).address(), a, b, c));
+        return downcall(() -> (int) I_PPP.H.invokeExact(s.expect(Shape.I_PPP).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c) {
-        return downcall(() -> (int) Downcalls.I_PIP.invokeExact(s.expect(Shape.I_PIP).address(), a, b, c));
+        return downcall(() -> (int) I_PIP.H.invokeExact(s.expect(Shape.I_PIP).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, int c, MemorySegment d) {
-        return downcall(() -> (int) Downcalls.I_PPIP.invokeExact(s.expect(Shape.I_PPIP).address(), a, b, c, d));
+        return downcall(() -> (int) I_PPIP.H.invokeExact(s.expect(Shape.I_PPIP).address(), a, b, c, d));
     }
 
     private static int invoke(Symbol s, MemorySegment a, long b, MemorySegment c) {
-        return downcall(() -> (int) Downcalls.I_PJP.invokeExact(s.expect(Shape.I_PJP).address(), a, b, c));
+        return downcall(() -> (int) I_PJP.H.invokeExact(s.expect(Shape.I_PJP).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, int c, MemorySegment d) {
-        return downcall(() -> (int) Downcalls.I_PIIP.invokeExact(s.expect(Shape.I_PIIP).address(), a, b, c, d));
+        return downcall(() -> (int) I_PIIP.H.invokeExact(s.expect(Shape.I_PIIP).address(), a, b, c, d));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c, MemorySegment d) {
-        return downcall(() -> (int) Downcalls.I_PIPP.invokeExact(s.expect(Shape.I_PIPP).address(), a, b, c, d));
+        return downcall(() -> (int) I_PIPP.H.invokeExact(s.expect(Shape.I_PIPP).address(), a, b, c, d));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c, MemorySegment d, MemorySegment e) {
-        return downcall(() -> (int) Downcalls.I_PIPPP.invokeExact(s.expect(Shape.I_PIPPP).address(), a, b, c, d, e));
+        return downcall(() -> (int) I_PIPPP.H.invokeExact(s.expect(Shape.I_PIPPP).address(), a, b, c, d, e));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d, MemorySegment e) {
-        return downcall(() -> (int) Downcalls.I_PPPPP.invokeExact(s.expect(Shape.I_PPPPP).address(), a, b, c, d, e));
+        return downcall(() -> (int) I_PPPPP.H.invokeExact(s.expect(Shape.I_PPPPP).address(), a, b, c, d, e));
     }
 
     private static long offset(StructLayout layout, String name) {
@@ -691,7 +742,7 @@ public final class NvmlLibrary {
     public String errorString(int code) {
         try {
             Symbol s = symbol(Fn.ERROR_STRING).expect(Shape.P_I);
-            MemorySegment text = (MemorySegment) Downcalls.P_I.invokeExact(s.address(), code);
+            MemorySegment text = (MemorySegment) P_I.H.invokeExact(s.address(), code);
             return text.equals(MemorySegment.NULL) ? "" : text.reinterpret(1024).getString(0);
         } catch (NvmlException e) {
             return "";

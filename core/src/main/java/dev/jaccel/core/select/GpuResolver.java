@@ -6,7 +6,6 @@ import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NvidiaInventory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -33,12 +32,15 @@ public final class GpuResolver {
 
     /** @param origin names the input in messages ({@code NVIDIA_VISIBLE_DEVICES}, ...) */
     public static GpuSelection resolve(GpuRequest request, NvidiaInventory inventory, String origin) {
-        return switch (request) {
-            case GpuRequest.NotRequested n -> GpuSelection.EMPTY;
-            case GpuRequest.NoGpu n -> GpuSelection.EMPTY;
-            case GpuRequest.All a -> all(inventory);
-            case GpuRequest.Ids ids -> ids(ids.ids(), inventory, origin);
-        };
+        // instanceof, not a pattern switch: on the container path a type switch's first run spins
+        // classes at run time that no AOT cache holds (docs/perf/README.md)
+        if (request instanceof GpuRequest.All) {
+            return all(inventory);
+        }
+        if (request instanceof GpuRequest.Ids ids) {
+            return ids(ids.ids(), inventory, origin);
+        }
+        return GpuSelection.EMPTY;   // NotRequested, NoGpu
     }
 
     private static GpuSelection all(NvidiaInventory inventory) {
@@ -55,17 +57,24 @@ public final class GpuResolver {
     }
 
     private static GpuSelection ids(List<String> ids, NvidiaInventory inventory, String origin) {
-        LinkedHashSet<GpuDevice> gpus = new LinkedHashSet<>();
-        LinkedHashSet<GpuSelection.SelectedMig> migs = new LinkedHashSet<>();
+        // each once, in the order named; the records come from the inventory, so the same device is
+        // the same object (and a record's equals/hashCode would cost a cold JVM dearly: GpuSelection)
+        List<GpuDevice> gpus = new ArrayList<>();
+        List<GpuSelection.SelectedMig> migs = new ArrayList<>();
         for (String id : ids) {
             Optional<GpuSelection.SelectedMig> mig = mig(id, inventory, origin);
             if (mig.isPresent()) {
-                migs.add(mig.get());
+                if (migs.stream().noneMatch(m -> m.mig() == mig.get().mig())) {
+                    migs.add(mig.get());
+                }
             } else {
-                gpus.add(gpu(id, inventory, origin));
+                GpuDevice gpu = gpu(id, inventory, origin);
+                if (gpus.stream().noneMatch(g -> g == gpu)) {
+                    gpus.add(gpu);
+                }
             }
         }
-        return new GpuSelection(new ArrayList<>(gpus), new ArrayList<>(migs));
+        return new GpuSelection(gpus, migs);
     }
 
     /** The MIG device {@code id} names, empty when {@code id} is not a MIG identifier. */

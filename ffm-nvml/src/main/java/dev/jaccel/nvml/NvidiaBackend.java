@@ -132,9 +132,8 @@ public final class NvidiaBackend implements AcceleratorBackend {
                 return null;
             }
             try {
-                OptionalInt proc = NvidiaProcFacts.gpuInformation(root, busId)
-                        .map(NvidiaProcFacts.GpuInformation::deviceMinor).orElse(OptionalInt.empty());
-                return proc.isPresent() ? proc.getAsInt() : null;
+                return NvidiaProcFacts.gpuInformation(root, busId)
+                        .flatMap(NvidiaProcFacts.GpuInformation::deviceMinor).orElse(null);
             } catch (IOException e) {
                 return null;
             }
@@ -180,8 +179,7 @@ public final class NvidiaBackend implements AcceleratorBackend {
             for (String cap : List.of(MigCapabilities.gpuInstanceCap(gpuMinor, gi),
                     MigCapabilities.computeInstanceCap(gpuMinor, gi, ci))) {
                 Integer capMinor = facts.get("capability " + cap, () -> {
-                    OptionalInt c = caps.minor(cap);
-                    return c.isPresent() ? c.getAsInt() : null;
+                    return caps.minor(cap).orElse(null);
                 });
                 if (capMinor != null) {
                     node(root, "/dev/nvidia-caps/nvidia-cap" + capMinor, procDevices.major("nvidia-caps"), capMinor)

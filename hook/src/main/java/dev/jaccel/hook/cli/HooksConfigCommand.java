@@ -37,6 +37,9 @@ import java.util.Map;
         "refuses (lookaround, backreferences, possessive quantifiers, ...) is refused here, since it would make",
         "every container start fail."})
 public final class HooksConfigCommand implements Runnable {
+    /** The OCI {@code timeout} of the hook entry: enough for a JVM start and discovery on a loaded host. */
+    static final int HOOK_TIMEOUT_SECONDS = 30;
+
     /** The file name before it carried the stage: an entry of that name for the same stage is replaced. */
     static final String OLD_FILE_NAME = "50-jaccel.json";
     /** The stages {@code jaccel hook} implements. */
@@ -176,6 +179,9 @@ public final class HooksConfigCommand implements Runnable {
                 g.writeString(e);
             }
             g.writeEndArray();
+            // a hook that never ends would hold the container start forever (runtime-spec config.md:
+            // "timeout", in seconds); jaccel's own helper has a 10 s deadline inside it
+            g.writeNumberField("timeout", HOOK_TIMEOUT_SECONDS);
             g.writeEndObject();
             g.writeObjectFieldStart("when");
             if (always) {

@@ -28,7 +28,7 @@ class HooksConfigCommandTest {
         assertEquals(Map.of(
                 "version", "1.0.0",
                 "hook", Map.of("path", "/opt/jaccel/bin/jaccel", "args", List.of("jaccel", "hook", "prestart"),
-                        "env", List.of(PATH_ENV)),
+                        "env", List.of(PATH_ENV), "timeout", 30L),
                 "when", Map.of("annotations", Map.of("^jaccel\\.dev/.+$", ".*")),
                 "stages", List.of("prestart")), JsonTree.read(r.out()));
     }
@@ -42,7 +42,7 @@ class HooksConfigCommandTest {
         Map<String, Object> doc = (Map<String, Object>) JsonTree.read(r.out());
         assertEquals(Map.of("path", "/j", "args", List.of("jaccel", "hook", "createRuntime"),
                 "env", List.of(PATH_ENV, "JACCEL_HOST_ROOT=/host", "JACCEL_NVML_LIBRARY=/lib/libnvidia-ml.so.1",
-                        "JACCEL_SNAPSHOT=/run/jaccel.json")), doc.get("hook"));
+                        "JACCEL_SNAPSHOT=/run/jaccel.json"), "timeout", 30L), doc.get("hook"));
         assertEquals(Map.of("always", true), doc.get("when"));
         assertEquals(List.of("createRuntime"), doc.get("stages"));
     }

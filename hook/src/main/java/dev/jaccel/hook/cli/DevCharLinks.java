@@ -136,12 +136,12 @@ final class DevCharLinks {
                 switch (r.outcome()) {
                     case CREATED, REPLACED -> out.println((r.outcome() == Outcome.CREATED ? "created " : "replaced ")
                             + r.link() + " -> " + r.detail());
-                    case SKIPPED -> err.println("jaccel: warning: " + r.link() + " not made: " + r.detail());
+                    case SKIPPED -> Diagnostics.warning(err, r.link() + " not made: " + r.detail());
                     case PRESENT -> { }
                 }
             }
         } catch (IOException e) {
-            err.println("jaccel: warning: cannot make the /dev/char links (" + e.getMessage()
+            Diagnostics.warning(err, "cannot make the /dev/char links (" + e.getMessage()
                     + "): run jaccel system create-dev-char-symlinks as root");
         }
     }

@@ -63,7 +63,7 @@ public final class SystemCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Inventory inventory = inventoryFile != null ? InventoryFile.read(inventoryFile)
                     : ContainerPlanning.inventory(hostOptions.config(env).snapshotPath(env), host,
-                            w -> err.println("jaccel: warning: " + w));
+                            w -> Diagnostics.warning(err, w));
             List<DevCharLinks.Result> results;
             try {
                 results = DevCharLinks.create(inventory, host, dryRun);
@@ -77,7 +77,7 @@ public final class SystemCommand implements Runnable {
                 switch (r.outcome()) {
                     case CREATED -> out.println(verb + r.link() + " -> " + r.detail());
                     case REPLACED -> out.println((dryRun ? "would replace " : "replaced ") + r.link() + " -> " + r.detail());
-                    case SKIPPED -> err.println("jaccel: warning: " + r.link() + " not made: " + r.detail());
+                    case SKIPPED -> Diagnostics.warning(err, r.link() + " not made: " + r.detail());
                     case PRESENT -> present++;
                 }
             }

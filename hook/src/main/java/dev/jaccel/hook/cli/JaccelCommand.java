@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 InventoryCommand.class,
                 CdiCommand.class,
                 HooksConfigCommand.class,
+                dev.jaccel.deviceplugin.DevicePluginCommand.class,
         })
 public final class JaccelCommand implements Runnable {
     @CommandLine.Spec

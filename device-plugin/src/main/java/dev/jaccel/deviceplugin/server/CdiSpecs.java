@@ -1,0 +1,84 @@
+package dev.jaccel.deviceplugin.server;
+
+import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.cdi.CdiGenerator;
+import dev.jaccel.core.cdi.CdiSpec;
+import dev.jaccel.core.cdi.CdiSpecJson;
+import dev.jaccel.core.io.AtomicFiles;
+import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.spi.HostContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The CDI specs the {@code cdi-cri} strategy names: the files {@code jaccel cdi generate} writes
+ * ({@code <dir>/jaccel-nvidia.json}, {@code <dir>/jaccel-neuron.json}), with the same generator.
+ * A spec that is missing or differs from what this host's inventory gives is stale and is
+ * rewritten (atomically, mode 0644): at start and before an Allocate whenever the file changed
+ * since it was last checked (one {@code stat} per file otherwise).
+ */
+public final class CdiSpecs implements Runnable {
+    private final Map<Path, byte[]> expected = new LinkedHashMap<>();
+    private final Map<Path, Object> checked = new HashMap<>();   // path -> (file key, size, mtime) seen fresh
+    private final Consumer<String> log;
+
+    public CdiSpecs(Inventory inventory, HostContext host, Path dir, Consumer<String> log) {
+        this.log = log;
+        for (CdiSpec spec : CdiGenerator.generate(inventory, host, w -> log.accept("CDI: " + w))) {
+            String vendor = spec.kind().equals(CdiGenerator.NVIDIA_KIND) ? "nvidia" : "neuron";
+            expected.put(dir.resolve("jaccel-" + vendor + ".json"), CdiSpecJson.toBytes(spec));
+        }
+    }
+
+    /** Rewrites every stale spec. @throws JaccelException exit 4 when a spec cannot be written */
+    @Override
+    public synchronized void run() {
+        for (Map.Entry<Path, byte[]> e : expected.entrySet()) {
+            Path file = e.getKey();
+            Object now = stamp(file);
+            if (now != null && now.equals(checked.get(file))) {
+                continue;
+            }
+            try {
+                byte[] current = now == null ? null : Files.readAllBytes(file);
+                if (!Arrays.equals(current, e.getValue())) {
+                    Files.createDirectories(file.getParent());
+                    AtomicFiles.write(file, e.getValue());
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+                    log.accept((current == null ? "wrote " : "rewrote stale ") + file);
+                }
+            } catch (IOException ex) {
+                throw JaccelException.driverUnavailable("cannot write the CDI spec " + file + " the cdi-cri strategy names: "
+                        + ex.getMessage(), ex);
+            }
+            checked.put(file, stamp(file));
+        }
+    }
+
+    /** The files this strategy keeps fresh. */
+    public Iterable<Path> files() {
+        return expected.keySet();
+    }
+
+    private static Object stamp(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return Arrays.asList(Objects.toString(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the JMH suites on the simulated DGX H100 (fake libnvidia-ml.so.1, testkit.md) and the C floor
+# Runs the JMH suites on the simulated DGX H100 (fake libnvidia-ml.so.1, testkit/README.md) and the C floor
 # of the per-call suite, then summarises both against the targets (docs/perf/README.md).
 #
 #   scripts/bench.sh [JMH ARGS...]      full run; results in benchmarks/target/jmh/ (without arguments:

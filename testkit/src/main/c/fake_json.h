@@ -1,5 +1,5 @@
 /*
- * A small JSON reader for the fake drivers' config files (testkit.md). It builds a tree once at
+ * A small JSON reader for the fake drivers' config files (testkit/README.md). It builds a tree once at
  * init; the fakes only read it afterwards. Strict RFC 8259 syntax, UTF-8 passed through.
  */
 #ifndef JACCEL_FAKE_JSON_H

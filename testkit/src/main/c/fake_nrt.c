@@ -1,10 +1,10 @@
 /*
- * Fake libnrt.so.1 (testkit.md): the discovery ABI of the AWS Neuron runtime (symbol names, struct
+ * Fake libnrt.so.1 (testkit/README.md): the discovery ABI of the AWS Neuron runtime (symbol names, struct
  * layouts, NRT_STATUS codes) driven by the JSON file named in FAKE_NRT_CONFIG.
  *
  * Layouts and codes follow the public headers of aws-neuron/aws-neuron-sdk
  * (src/libnrt/include/nrt/nrt.h, nrt_version.h, nrt_status.h) as summarised in
- * shared/reference/aws-neuron.md sections 1.2-1.4; the _Static_asserts pin every offset.
+ * docs/neuron-semantics.md §1.2-§1.4; the _Static_asserts pin every offset.
  *
  * Built twice by build.sh: the current ABI (libnrt.so.1) and, with -DFAKE_NRT_2022_ABI, the first
  * public header of 2022 (legacy/libnrt.so.1), which exported only nrt_init, nrt_close,

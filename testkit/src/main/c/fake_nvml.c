@@ -1,9 +1,9 @@
 /*
- * Fake libnvidia-ml.so.1 (testkit.md): the real NVML ABI (symbol names, both versioned and legacy,
+ * Fake libnvidia-ml.so.1 (testkit/README.md): the real NVML ABI (symbol names, both versioned and legacy,
  * struct layouts, return codes) driven by the JSON file named in FAKE_NVML_CONFIG. Facts about the
- * ABI come from /work/shared/reference/nvml-abi.md (NVML 13.3.29 header, go-nvml @ 2f9e261).
+ * ABI come from docs/nvml.md (NVML 13.3.29 header, go-nvml @ 2f9e261).
  *
- * Config (testkit.md keys, then the optional extras this fake also reads):
+ * Config (testkit/README.md keys, then the optional extras this fake also reads):
  *   top level: driverVersion, nvmlVersion, cudaDriverVersion (int, 1000*major + 10*minor), init,
  *              devices[];
  *              extras: "errors" {system function name -> code} for nvmlSystem* calls and
@@ -342,7 +342,7 @@ nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *cudaDriverVersion) {
 
 /* ---- enumeration and handle lookups ---- */
 
-/* A GPU the caller may not open: the v1 count and v1 index space skip it (nvml-abi.md §1.2). */
+/* A GPU the caller may not open: the v1 count and v1 index space skip it (docs/nvml.md §1.2). */
 static int restricted(const fake_dev *g) {
     const fj_value *errors = fj_get(g->json, "errors");
     return forced(errors, "nvmlDeviceGetHandleByIndex_v2") == NVML_ERROR_NO_PERMISSION
@@ -475,7 +475,7 @@ static nvmlReturn_t by_bus_id(const char *busId, nvmlDevice_t *device, const cha
     for (size_t i = 0; i < gpu_count; i++) {
         if (parse_bdf(str_of(&gpus[i], "pciBusId"), &have) && have.domain == want.domain
             && have.bus == want.bus && have.device == want.device && have.function == want.function) {
-            /* a GPU the v2 lookup refuses with NO_PERMISSION was NOT_FOUND to v1 (nvml-abi.md §1.2) */
+            /* a GPU the v2 lookup refuses with NO_PERMISSION was NOT_FOUND to v1 (docs/nvml.md §1.2) */
             if (strcmp(fn, "nvmlDeviceGetHandleByPciBusId") == 0
                 && forced(fj_get(gpus[i].json, "errors"), "nvmlDeviceGetHandleByPciBusId_v2") == NVML_ERROR_NO_PERMISSION) {
                 return NVML_ERROR_NOT_FOUND;
@@ -685,13 +685,13 @@ nvmlReturn_t nvmlDeviceGetCudaComputeCapability(nvmlDevice_t device, int *major,
 
 typedef struct { const char *name; unsigned value; } named_value;
 
-/* nvmlDeviceArchitecture_t (nvml-abi.md §4.3) */
+/* nvmlDeviceArchitecture_t (docs/nvml.md §4.3) */
 static const named_value ARCHITECTURES[] = {
     {"KEPLER", 2}, {"MAXWELL", 3}, {"PASCAL", 4}, {"VOLTA", 5}, {"TURING", 6}, {"AMPERE", 7},
     {"ADA", 8}, {"HOPPER", 9}, {"BLACKWELL", 10}, {"T23X", 11}, {"RUBIN", 13}, {"UNKNOWN", 0xFFFFFFFFu},
 };
 
-/* nvmlBrandType_t (nvml-abi.md §4.3) */
+/* nvmlBrandType_t (docs/nvml.md §4.3) */
 static const named_value BRANDS[] = {
     {"UNKNOWN", 0}, {"QUADRO", 1}, {"TESLA", 2}, {"NVS", 3}, {"GRID", 4}, {"GEFORCE", 5}, {"TITAN", 6},
     {"NVIDIA_VAPPS", 7}, {"NVIDIA_VPC", 8}, {"NVIDIA_VCS", 9}, {"NVIDIA_VWS", 10},
@@ -782,7 +782,7 @@ static int mig_enabled(const fake_dev *g) {
 static nvmlReturn_t utilization(fake_dev *d, nvmlUtilization_t *u) {
     if (!u) return NVML_ERROR_INVALID_ARGUMENT;
     const fj_value *cfg = fj_get(d->json, "utilization");
-    /* NOT_SUPPORTED on MIG-enabled GPUs (nvml-abi.md §8) */
+    /* NOT_SUPPORTED on MIG-enabled GPUs (docs/nvml.md §8) */
     if (d->is_mig || mig_enabled(d) || !cfg) return NVML_ERROR_NOT_SUPPORTED;
     u->gpu = (unsigned) fj_int(fj_get(cfg, "gpu"), 0);
     u->memory = (unsigned) fj_int(fj_get(cfg, "memory"), 0);

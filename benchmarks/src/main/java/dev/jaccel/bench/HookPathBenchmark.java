@@ -43,7 +43,7 @@ import java.util.stream.Stream;
  * computes before it writes the spec and execs runc ({@link #runtimeSpecEdit}).
  *
  * <p>The steps are composed here from core's API (state, spec, snapshot, planner, editor) as
- * DESIGN.md "Start latency" lays the path out, so the snapshot variant measures the snapshot read
+ * docs/design.md §5 lays the path out, so the snapshot variant measures the snapshot read
  * whether or not the hook's wiring consults it yet.
  */
 @BenchmarkMode(Mode.AverageTime)

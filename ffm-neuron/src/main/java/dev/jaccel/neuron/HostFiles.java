@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Reads small host files (sysfs attributes, {@code /proc} entries) under the host root. A file that
  * exists but cannot be read is not a failure: the value is {@code null} and a note says why (sysfs
- * {@code core_count} and {@code connected_devices} are root-only before driver 2.28, reference 2.3).
+ * {@code core_count} and {@code connected_devices} are root-only before driver 2.28, docs/neuron-semantics.md §2.3).
  */
 final class HostFiles {
     private final HostContext host;

@@ -14,7 +14,7 @@ import java.util.List;
  * {@code /lib/modules/<release>/modules.dep} (else the DKMS folders {@code updates/dkms} and
  * {@code extra}), and its {@code version=} from the module's {@code .modinfo} strings. After an
  * upgrade that could not reload the module (a process still held it) this is newer than
- * {@code /sys/module/neuron/version} (sdk: neuron-runtime/nrt-troubleshoot.rst; reference 5.1).
+ * {@code /sys/module/neuron/version} (sdk: neuron-runtime/nrt-troubleshoot.rst; docs/neuron-semantics.md §5.1).
  *
  * @param path    host path of the module file
  * @param version its {@code version=}, or {@code null} when it cannot be read (see {@code note})

@@ -23,7 +23,7 @@ import java.util.stream.IntStream;
 
 /**
  * Finds Neuron devices without the runtime: {@code /dev/neuron<N>} first, because sysfs is not
- * namespaced and lists every host device even inside a container (optimum-neuron#544, reference 2.3),
+ * namespaced and lists every host device even inside a container (optimum-neuron#544, docs/neuron-semantics.md §2.3),
  * then each node joined to {@code /sys/devices/virtual/neuron_device/neuron<minor>}; the driver
  * version from {@code /sys/module/neuron/version}, the major from {@code /proc/devices}.
  */
@@ -34,7 +34,7 @@ final class NeuronDiscovery {
 
     /**
      * Physical NeuronCores per device by generation, for when {@code core_count} is unreadable
-     * (drv: v1/v2/v3 address_map.h; sdk: trainium3.rst; reference 2.2).
+     * (drv: v1/v2/v3 address_map.h; sdk: trainium3.rst; docs/neuron-semantics.md §2.2).
      */
     private static final Map<String, Integer> CORES_BY_DEVICE_NAME = Map.of(
             "Inferentia", 4, "Inferentia2", 2, "Trainium1", 2, "Trainium2", 8, "Trainium3", 8);
@@ -129,7 +129,7 @@ final class NeuronDiscovery {
             }
             int perDevice = physical / factor;
             logical = perDevice;
-            // global logical ids: device x logical cores per device + local (reference 3.2)
+            // global logical ids: device x logical cores per device + local (docs/neuron-semantics.md §3.2)
             coreIds = IntStream.range(0, perDevice).map(local -> index * perDevice + local).boxed().toList();
         }
         return new NeuronDevice(index, coreCount, logical, coreIds, connected, archType, instanceType,
@@ -162,7 +162,7 @@ final class NeuronDiscovery {
         return new DeviceNode(path, hostPath, 0, index);
     }
 
-    /** The dynamic major of "neuron" in the character section of /proc/devices (reference 2.1). */
+    /** The dynamic major of "neuron" in the character section of /proc/devices (docs/neuron-semantics.md §2.1). */
     static Integer procDevicesMajor(HostFiles files) {
         String text = files.read("/proc/devices");
         if (text == null) {
@@ -172,7 +172,7 @@ final class NeuronDiscovery {
         return major.isPresent() ? major.getAsInt() : null;
     }
 
-    /** {@code "12, 3, 4, 1"} or {@code ""} (reference 2.3). */
+    /** {@code "12, 3, 4, 1"} or {@code ""} (docs/neuron-semantics.md §2.3). */
     static List<Integer> connected(String text, String dir, HostFiles files) {
         if (text == null || text.isBlank()) {
             return List.of();

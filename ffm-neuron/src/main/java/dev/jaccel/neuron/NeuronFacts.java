@@ -39,7 +39,7 @@ public record NeuronFacts(NeuronVersion driver, NeuronVersion runtime, ModuleOnD
         boolean inf1 = false;
         boolean trn2 = false;
         for (NeuronDevice d : inventory.devices()) {
-            // sysfs info/architecture: Inf1 is NDv1 / Inf1 / Inferentia (reference 2.3)
+            // sysfs info/architecture: Inf1 is NDv1 / Inf1 / Inferentia (docs/neuron-semantics.md §2.3)
             inf1 |= "NDv1".equals(d.architecture()) || "Inf1".equals(d.instanceType()) || "Inferentia".equals(d.deviceName());
             trn2 |= "Trn2".equals(d.instanceType()) || "Trainium2".equals(d.deviceName());
         }

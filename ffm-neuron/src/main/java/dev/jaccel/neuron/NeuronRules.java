@@ -8,7 +8,7 @@ import static dev.jaccel.neuron.NeuronFacts.Fact.RUNTIME;
 
 /**
  * The Neuron runtime/driver compatibility rules, one row each with its source
- * (shared/reference/aws-neuron.md 5.1-5.2). No official runtime x driver matrix exists; these are the
+ * (docs/neuron-semantics.md §5.1-§5.2). No official runtime x driver matrix exists; these are the
  * documented breaks. Add a rule by adding a row.
  */
 public final class NeuronRules {

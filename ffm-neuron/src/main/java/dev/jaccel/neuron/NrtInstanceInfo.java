@@ -7,7 +7,7 @@ import java.util.List;
  * {@code nrt.h} ({@code NRT_INSTANCE_*}, {@code NRT_INSTANCE_SIZE_*}, without the prefix).
  */
 public record NrtInstanceInfo(int familyCode, int sizeCode, String archName, String deviceRevision) {
-    // position = numeric value (reference 1.3)
+    // position = numeric value (docs/neuron-semantics.md §1.3)
     private static final List<String> FAMILIES = List.of("UNKNOWN", "INF1", "TRN1", "TRN1N", "INF2", "TRN2",
             "TRN2N", "INF2E", "TRN2P", "TRN2U", "TRN2E", "TRN2EU", "TRN2AC", "TRN2UAC", "TRN3", "TRN3PDS98");
     // UNKNOWN's number moves when sizes are added before it: only the known sizes are named

@@ -30,7 +30,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Only the calls that are safe before {@code nrt_init} are bound ({@code nrt_get_version}, the core
  * counts, {@code nrt_get_instance_info}, {@code nrt_get_status_as_str}). {@code nrt_init} is
  * deliberately absent: it takes the configured NeuronCores exclusively and resets them (seconds per
- * process), so a discovery tool must never call it (reference 1.5).
+ * process), so a discovery tool must never call it (docs/neuron-semantics.md §1.5).
  *
  * <p>Symbols differ by release (the 2022 header had only the {@code *_nc_count} calls), so each is
  * looked up lazily and a missing one is an empty result, never a crash. Downcall handles are
@@ -43,9 +43,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 @SuppressWarnings("restricted")   // FFM downcalls are this class's purpose; the JVM runs with --enable-native-access
 public final class NrtLibrary implements AutoCloseable {
-    /** Where {@code aws-neuronx-runtime-lib} installs the library (reference 1.1). */
+    /** Where {@code aws-neuronx-runtime-lib} installs the library (docs/neuron-semantics.md §1.1). */
     public static final String DEFAULT_PATH = "/opt/aws/neuron/lib/libnrt.so.1";
-    /** The stable soname (libfabric dlopens it by this name, reference 1.1). */
+    /** The stable soname (libfabric dlopens it by this name, docs/neuron-semantics.md §1.1). */
     public static final String SONAME = "libnrt.so.1";
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -220,7 +220,7 @@ public final class NrtLibrary implements AutoCloseable {
         }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment struct = call.allocate(layout);
-            // pass our size: a newer library fills only what an older caller knows (reference 1.2)
+            // pass our size: a newer library fills only what an older caller knows (docs/neuron-semantics.md §1.2)
             check(function, (int) STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), struct, layout.byteSize()));
             return Optional.of(read.apply(struct));
         } catch (NrtException e) {

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * {@code NRT_STATUS} codes and their C names (aws-neuron-sdk {@code src/libnrt/include/nrt/nrt_status.h};
- * shared/reference/aws-neuron.md 1.4). Codes added after the 2022 header (15, 101, 1006, 1200-1206)
+ * docs/neuron-semantics.md §1.4). Codes added after the 2022 header (15, 101, 1006, 1200-1206)
  * are included; any other code is {@code unknown(n)}.
  */
 public final class NrtStatus {

@@ -1,7 +1,7 @@
 package dev.jaccel.nvml;
 
 /**
- * {@code nvmlDeviceArchitecture_t} (nvml-abi.md §4.3). Values this table does not know map to
+ * {@code nvmlDeviceArchitecture_t} (docs/nvml.md §4.3). Values this table does not know map to
  * {@link #UNKNOWN} instead of failing: drivers add architectures faster than bindings.
  */
 public enum Architecture {

@@ -1,7 +1,7 @@
 package dev.jaccel.nvml;
 
 /**
- * {@code nvmlBrandType_t} (nvml-abi.md §4.3). Data-center parts report {@link #NVIDIA}, not
+ * {@code nvmlBrandType_t} (docs/nvml.md §4.3). Data-center parts report {@link #NVIDIA}, not
  * {@link #TESLA}. Unknown values map to {@link #UNKNOWN}.
  */
 public enum Brand {

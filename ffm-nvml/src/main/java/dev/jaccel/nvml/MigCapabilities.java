@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The MIG capability minors (nvml-abi.md §5.4, as nvidia-ctk {@code internal/nvcaps}, the device
+ * The MIG capability minors (docs/nvml.md §5.4, as nvidia-ctk {@code internal/nvcaps}, the device
  * plugin and libnvidia-container use them): {@code /proc/driver/nvidia-caps/mig-minors} maps
  * {@code gpu<minor>/gi<G>/access} and {@code gpu<minor>/gi<G>/ci<C>/access} to the minor of
  * {@code /dev/nvidia-caps/nvidia-cap<M>}. {@code <minor>} is the parent GPU's device minor, not its

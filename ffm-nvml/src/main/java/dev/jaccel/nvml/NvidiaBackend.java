@@ -28,7 +28,7 @@ import java.util.OptionalInt;
  * different versions are diagnosed by name with the cure.
  */
 public final class NvidiaBackend implements AcceleratorBackend {
-    /** Device nodes every CUDA container needs besides its GPUs' own (nvml-abi.md §9.4). */
+    /** Device nodes every CUDA container needs besides its GPUs' own (docs/nvml.md §9.4). */
     static final List<String> CONTROL_NODES = List.of("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools",
             "/dev/nvidia-modeset");
 
@@ -116,7 +116,7 @@ public final class NvidiaBackend implements AcceleratorBackend {
             if (m.isPresent()) {
                 return m.getAsInt();
             }
-            // older paths: the kernel's own record of the minor (nvml-abi.md §9.2)
+            // older paths: the kernel's own record of the minor (docs/nvml.md §9.2)
             if (busId == null) {
                 return null;
             }

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the NVIDIA kernel module says about itself without NVML (nvml-abi.md §9): the module
+ * What the NVIDIA kernel module says about itself without NVML (docs/nvml.md §9): the module
  * version and the per-GPU {@code information} files under {@code /proc/driver/nvidia}.
  */
 public final class NvidiaProcFacts {

@@ -3,7 +3,7 @@ package dev.jaccel.nvml;
 /**
  * A failed NVML call, a missing NVML function or a library that cannot be loaded: the native code,
  * its name and the function that returned it. Callers branch on {@link #returnCode()}, never on
- * the text (the driver's texts differ from pynvml's, nvml-abi.md §2).
+ * the text (the driver's texts differ from pynvml's, docs/nvml.md §2).
  */
 public final class NvmlException extends Exception {
     private final int code;

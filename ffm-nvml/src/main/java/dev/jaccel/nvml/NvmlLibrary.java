@@ -34,19 +34,19 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Downcall handles are {@code static final} and shared by descriptor shape (the function's
  * address is their first argument), so one handle serves every function of that shape and every
  * loaded copy of the library. Symbols are resolved on first use, newest versioned name first,
- * then the legacy names the real library still exports (nvml-abi.md §1.2); a symbol that is not
+ * then the legacy names the real library still exports (docs/nvml.md §1.2); a symbol that is not
  * there is an {@link NvmlException} with {@code FUNCTION_NOT_FOUND}, as libnvidia-container does.
  * Scratch memory comes from a confined arena per call, so instances are thread-safe (NVML is).
  * Device handles travel as {@code long} addresses: opaque, compared by value, never dereferenced.
  *
- * <p>Layouts and offsets: gcc {@code offsetof} on the NVML 13.3.29 header (nvml-abi.md §4.2).
+ * <p>Layouts and offsets: gcc {@code offsetof} on the NVML 13.3.29 header (docs/nvml.md §4.2).
  */
 @SuppressWarnings("restricted") // the one class that links NVML: native access is its job
 public final class NvmlLibrary {
     /** The name every NVML consumer loads; never the unversioned development link {@code libnvidia-ml.so}. */
     public static final String SONAME = "libnvidia-ml.so.1";
 
-    // buffer sizes including the NUL (nvml-abi.md §3)
+    // buffer sizes including the NUL (docs/nvml.md §3)
     static final int VERSION_BUFFER = 80;
     static final int UUID_BUFFER = 96;
     static final int NAME_BUFFER = 96;
@@ -221,7 +221,7 @@ public final class NvmlLibrary {
 
     /**
      * The file behind the library with symlinks resolved, e.g. {@code /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.95.05}:
-     * its suffix is the userspace driver version (nvml-abi.md §1.1). Empty when it cannot be found.
+     * its suffix is the userspace driver version (docs/nvml.md §1.1). Empty when it cannot be found.
      */
     public Optional<Path> file() {
         return file;

@@ -1,7 +1,7 @@
 package dev.jaccel.nvml;
 
 /**
- * {@code nvmlReturn_t}, a 4-byte C enum (NVML 13.3.29 header, via nvml-abi.md §2). Codes a newer
+ * {@code nvmlReturn_t}, a 4-byte C enum (NVML 13.3.29 header, via docs/nvml.md §2). Codes a newer
  * driver adds map to {@link #UNRECOGNIZED}; {@link NvmlException#code()} keeps the raw value.
  */
 public enum NvmlReturn {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code nvmlShutdown} when the last user is done with it.
  *
  * <p>NVML's init is reference-counted process-wide, so an unbalanced shutdown in one component
- * tears down every other component's handles (nvml-abi.md §8). A session therefore owns one init
+ * tears down every other component's handles (docs/nvml.md §8). A session therefore owns one init
  * reference and gives it back once: {@link #close()} is idempotent, and the shutdown waits until
  * calls in flight on other threads have returned. Calls after close throw
  * {@link IllegalStateException}. Other sessions, in this JVM or in native code, are unaffected.
@@ -93,7 +93,7 @@ public final class NvmlSession implements AutoCloseable {
     /**
      * The CUDA driver version ({@code nvmlSystemGetCudaDriverVersion}). This is what
      * libnvidia-container and the device plugin read; without libcuda it reports a version the
-     * driver supports instead of failing (nvml-abi.md §3).
+     * driver supports instead of failing (docs/nvml.md §3).
      */
     public CudaVersion cudaDriverVersion() throws NvmlException {
         return new CudaVersion(call(library::cudaDriverVersion));
@@ -119,7 +119,7 @@ public final class NvmlSession implements AutoCloseable {
         return call(library::deviceCount);
     }
 
-    /** The GPU at an NVML index; NO_PERMISSION or GPU_IS_LOST come per index (nvml-abi.md §8). */
+    /** The GPU at an NVML index; NO_PERMISSION or GPU_IS_LOST come per index (docs/nvml.md §8). */
     public NvmlDevice device(int index) throws NvmlException {
         return new NvmlDevice(this, call(() -> library.handleByIndex(index)), false);
     }

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PCI bus-id spellings (nvml-abi.md §8): NVML {@code 00000000:3B:00.0}, legacy {@code 0000:3B:00.0},
+ * PCI bus-id spellings (docs/nvml.md §8): NVML {@code 00000000:3B:00.0}, legacy {@code 0000:3B:00.0},
  * sysfs and {@code /proc/driver/nvidia/gpus} {@code 0000:3b:00.0}, and the short {@code 3b:00.0}.
  */
 public final class PciBusId {

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fake's ABI through raw downcalls, independent of {@link NvmlLibrary}: every symbol a
  * consumer binds is exported under its versioned and legacy names, structs land at the offsets
- * of the NVML 13.3.29 header (nvml-abi.md §4.2), and the codes match testkit.md. A symbol that
+ * of the NVML 13.3.29 header (docs/nvml.md §4.2), and the codes match testkit/README.md. A symbol that
  * goes missing or a field that moves fails here.
  */
 @SuppressWarnings("restricted") // raw FFM on the fake is the point of this test

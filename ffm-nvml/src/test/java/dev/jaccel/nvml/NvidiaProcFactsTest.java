@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The kernel-side facts read without NVML (nvml-abi.md §5.4, §9). */
+/** The kernel-side facts read without NVML (docs/nvml.md §5.4, §9). */
 class NvidiaProcFactsTest {
 
     @ParameterizedTest(name = "{1}")

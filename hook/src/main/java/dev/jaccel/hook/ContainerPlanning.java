@@ -33,7 +33,7 @@ public final class ContainerPlanning {
 
     /**
      * The snapshot written by {@code jaccel cdi generate} / {@code inventory refresh} while the
-     * host still matches it (two small reads and a /dev listing, DESIGN.md "Start latency");
+     * host still matches it (two small reads and a /dev listing, docs/design.md §5);
      * otherwise discovery through NVML and libnrt. The container path only reads the snapshot.
      */
     static Inventory inventory(HostContext host) {

@@ -9,44 +9,48 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Entry point of {@code bin/jaccel}. {@link #run} does the work and returns the exit code, so
- * tests call it in-process with their own streams.
+ * Entry point of {@code bin/jaccel}. {@link #run} is the one front door: arguments, standard
+ * streams and the environment in, an exit code out, so tests and the AOT training call it
+ * in-process with their own; {@link #main} is the only place that reads the process's own.
  *
  * <p>The container path ({@code hook}, {@code runtime}) is latency-critical: it is dispatched here
- * before picocli or databind are loaded (each costs 100+ ms of start-up) and uses jackson-core
- * streaming only. Everything else goes through picocli.
+ * before picocli or databind are loaded (each costs 100+ ms of start-up). Everything else goes
+ * through picocli.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.in, System.out, System.err);
+        int code = run(args, System.in, System.out, System.err, System.getenv());
         System.out.flush();
         System.exit(code);
     }
 
-    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        Invocation invocation = new Invocation(in, env);
         if (args.length > 0) {
             List<String> rest = Arrays.asList(args).subList(1, args.length);
             switch (args[0]) {
                 case "hook" -> {
-                    return HookCommand.run(rest, in, err, System.getenv());
+                    return HookCommand.run(rest, invocation, err);
                 }
                 case "runtime" -> {
                     // `runtime configure` is jaccel's own (it registers the shim with Docker);
                     // every other `runtime` command line is runc's
                     if (!rest.isEmpty() && rest.get(0).equals("configure")) {
-                        return RuntimeConfigureCommand.run(rest.subList(1, rest.size()).toArray(String[]::new), out, err);
+                        return RuntimeConfigureCommand.run(rest.subList(1, rest.size()).toArray(String[]::new),
+                                invocation, out, err);
                     }
-                    return RuntimeShim.run(rest, System.getenv(), err);
+                    return RuntimeShim.run(rest, invocation, err);
                 }
                 default -> {
                 }
             }
         }
-        return JaccelCommand.execute(args, in, out, err);
+        return JaccelCommand.execute(args, invocation, out, err);
     }
 }

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * A fake host root laid out like {@code /} (testkit.md): files under {@code proc}, {@code sys},
+ * A fake host root laid out like {@code /} (testkit/README.md): files under {@code proc}, {@code sys},
  * {@code dev} and driver paths. Device nodes are real character devices when the process may
  * create them (root, as in CI), so jaccel reads majors and minors with {@code stat} as on a host;
  * otherwise they are regular files and {@link #realDeviceNodes()} says so.

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lays out the Neuron half of a fake host root (testkit.md, "Fake host tree") from a small JSON
+ * Lays out the Neuron half of a fake host root (testkit/README.md, "Fake host tree") from a small JSON
  * host description. Bundled profiles live in {@code hosts/<profile>/neuron.json} on the class path,
  * each with the matching fake libnrt config in {@code hosts/<profile>/nrt.json}.
  *

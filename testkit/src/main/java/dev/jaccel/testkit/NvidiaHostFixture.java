@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Writes the host tree that matches a fake-NVML config (testkit.md): what the kernel module and
+ * Writes the host tree that matches a fake-NVML config (testkit/README.md): what the kernel module and
  * the driver package would put on a machine with those GPUs, so the NVML answers and the files
- * agree. Facts follow nvml-abi.md §5.4 and §9:
+ * agree. Facts follow docs/nvml.md §5.4 and §9:
  * <ul>
  * <li>{@code proc/driver/nvidia/version} (proprietary-module line) and
  *     {@code proc/driver/nvidia/gpus/<0000:bb:dd.f>/information};</li>

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fake libnrt's ABI through raw FFM, at the offsets of the reference (aws-neuron.md 1.3), not
+ * The fake libnrt's ABI through raw FFM, at the documented offsets (docs/neuron-semantics.md §1.3), not
  * through the binding: if a symbol goes missing or a field moves, this fails.
  */
 @SuppressWarnings("restricted")   // FFM downcalls are this class's purpose; the JVM runs with --enable-native-access

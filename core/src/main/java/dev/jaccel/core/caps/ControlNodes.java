@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Which of the host's NVIDIA control nodes a capability set needs (lnc {@code src/nvc_mount.c};
- * reference §3 step 8, §10 fact 3): {@code /dev/nvidiactl} always, the UVM nodes only with the
+ * docs/nvidia-container-semantics.md §3 step 8, §10 fact 3): {@code /dev/nvidiactl} always, the UVM nodes only with the
  * compute libraries (compute or video), {@code /dev/nvidia-modeset} only with display.
  */
 public final class ControlNodes {

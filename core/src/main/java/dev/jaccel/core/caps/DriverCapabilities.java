@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads {@code NVIDIA_DRIVER_CAPABILITIES} with NVIDIA's rules (reference §1.3, §1.4): unset or
+ * Reads {@code NVIDIA_DRIVER_CAPABILITIES} with NVIDIA's rules (docs/nvidia-container-semantics.md §1.3, §1.4): unset or
  * empty means {@code compute,utility}, except that a legacy image with the variable unset gets
  * every supported capability; {@code all} means every supported capability; entries are trimmed and
  * empty ones skipped. An unknown name, or one the configuration does not support, stops the

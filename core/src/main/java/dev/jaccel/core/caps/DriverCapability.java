@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * The values of {@code NVIDIA_DRIVER_CAPABILITIES}, in NVIDIA's sorted order
- * (nvidia-container-toolkit {@code internal/config/image/capabilities.go}; reference §1.4).
+ * (nvidia-container-toolkit {@code internal/config/image/capabilities.go}; docs/nvidia-container-semantics.md §1.4).
  */
 public enum DriverCapability {
     COMPAT32, COMPUTE, DISPLAY, GRAPHICS, NGX, UTILITY, VIDEO;

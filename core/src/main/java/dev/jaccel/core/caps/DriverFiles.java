@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * The host files a set of driver capabilities brings into a container, found under
  * {@link HostContext#hostRoot()}: libraries whose name ends in the exact driver version, the
  * driver's binaries, its IPC sockets and its GSP firmware. Lists and rules are libnvidia-container's
- * ({@code src/nvc_info.c}, {@code src/nvc_mount.c}; reference §3 step 8):
+ * ({@code src/nvc_info.c}, {@code src/nvc_mount.c}; docs/nvidia-container-semantics.md §3 step 8):
  * video brings the compute libraries too, display the graphics ones; the persistenced and
  * fabricmanager sockets come with utility, the MPS directory with compute.
  * Libraries are mounted at their host path, as NVIDIA's CDI specs do.

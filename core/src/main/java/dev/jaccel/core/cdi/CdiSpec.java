@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * One CDI spec file: a kind ({@code vendor/class}), its named devices with the edits each one
- * brings, and edits every device of the kind shares (cdi:SPEC.md). Devices keep their order.
+ * brings, and edits every device of the kind shares (cncf-tags/container-device-interface SPEC.md).
+ * Devices keep their order.
  *
  * @param cdiVersion the lowest CDI version that can express the content ({@link #minimumVersion})
  */

@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 
 /**
  * The character-device majors of {@code /proc/devices} ({@code <major> <name>} lines). Only the
- * "Character devices:" section is read: block majors reuse numbers (nvml-abi.md §9.4; nvidia-ctk
+ * "Character devices:" section is read: block majors reuse numbers (docs/nvml.md §9.4; nvidia-ctk
  * scans every line, restricting to the section is the safer reading). Drivers with dynamic majors
  * ({@code nvidia-uvm}, {@code nvidia-caps}, {@code neuron}) are found only here.
  */

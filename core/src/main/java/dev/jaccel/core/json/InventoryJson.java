@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code jaccel devices --json} document (DESIGN.md, "Contracts") and the inventory snapshot,
+ * The {@code jaccel devices --json} document (docs/design.md §2.3) and the inventory snapshot,
  * written and read with jackson-core streaming. Unknown fields stay {@code null}, never invented.
  * A device node's {@code hostPath} is written only where it differs from {@code path}.
  */

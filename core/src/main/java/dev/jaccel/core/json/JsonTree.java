@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,36 +30,50 @@ public final class JsonTree {
     private JsonTree() {
     }
 
-    /** Parses exactly one JSON value; trailing content is an error. */
+    /** Parses exactly one JSON value; trailing content is an error ({@link JsonReader}'s rules). */
     public static Object read(InputStream in) throws IOException {
-        try (JsonParser p = FACTORY.createParser(in)) {
-            return readRoot(p);
-        }
+        return read(in.readAllBytes());
     }
 
     public static Object read(byte[] json) throws IOException {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return readRoot(p);
-        }
+        return plain(JsonReader.read(json));
     }
 
     public static Object read(String json) throws IOException {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return readRoot(p);
-        }
+        return read(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Object readRoot(JsonParser p) throws IOException {
-        p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        JsonToken first = p.nextToken();
-        if (first == null) {
-            throw new IOException("empty input: expected a JSON value");
+    /** A {@link JsonValue} as plain maps, lists, strings, {@code Long} (integers that fit), {@code Double}, booleans, null. */
+    static Object plain(JsonValue v) {
+        if (v instanceof JsonValue.Str s) {
+            return s.value();
         }
-        Object value = readValue(p);
-        if (p.nextToken() != null) {
-            throw new IOException("unexpected content after the JSON value at " + location(p));
+        if (v instanceof JsonValue.Obj o) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+                map.put(e.getKey(), plain(e.getValue()));
+            }
+            return map;
         }
-        return value;
+        if (v instanceof JsonValue.Arr a) {
+            List<Object> list = new ArrayList<>(a.items().size());
+            for (JsonValue item : a.items()) {
+                list.add(plain(item));
+            }
+            return list;
+        }
+        if (v instanceof JsonValue.Num n) {
+            String t = n.text();
+            if (t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0) {
+                try {
+                    return Long.parseLong(t);
+                } catch (NumberFormatException tooBig) {
+                    // beyond a long: read as a double, as the value of an integer that large is approximate anyway
+                }
+            }
+            return Double.parseDouble(t);
+        }
+        return v == JsonValue.Lit.TRUE ? Boolean.TRUE : v == JsonValue.Lit.FALSE ? Boolean.FALSE : null;
     }
 
     /** Reads the value whose first token is current. */

@@ -18,8 +18,8 @@ public sealed interface JsonValue permits JsonValue.Obj, JsonValue.Arr, JsonValu
     /** An object; member order is kept, keys are unique. */
     final class Obj implements JsonValue {
         private final LinkedHashMap<String, JsonValue> members = new LinkedHashMap<>();
-        /** source text of keys that were read (with quotes); new keys are encoded when written */
-        private final Map<String, String> rawKeys = new LinkedHashMap<>();
+        /** where it was read from; null for an object made in code */
+        Origin origin;
 
         public Map<String, JsonValue> members() {
             return members;
@@ -74,18 +74,17 @@ public sealed interface JsonValue permits JsonValue.Obj, JsonValue.Arr, JsonValu
             return members.get(key) instanceof Str s ? s.value() : null;
         }
 
-        void rawKey(String key, String raw) {
-            rawKeys.put(key, raw);
-        }
-
-        String rawKey(String key) {
-            return rawKeys.get(key);
+        /** Adds a member as read from source (the reader has checked the key is new). */
+        void putRead(String key, JsonValue value) {
+            members.put(key, value);
         }
     }
 
     /** An array. */
     final class Arr implements JsonValue {
         private final List<JsonValue> items = new ArrayList<>();
+        /** where it was read from; null for an array made in code */
+        Origin origin;
 
         public List<JsonValue> items() {
             return items;
@@ -102,27 +101,37 @@ public sealed interface JsonValue permits JsonValue.Obj, JsonValue.Arr, JsonValu
     }
 
     /**
-     * A string.
-     *
-     * @param raw the exact source text including quotes, or null for a string made in code
+     * Where a container was in the source document: its span, and for each child as read, the
+     * offsets of its entry (the key's opening quote in an object, else the value), of its value and
+     * of the end of its value; with the child itself and, in an object, its key. The writer copies
+     * the bytes of every child that is still the same object at the same place.
      */
-    record Str(String value, String raw) implements JsonValue {
+    record Origin(int start, int end, int[][] spans, JsonValue[] children, String[] keys) {
+        int entryStart(int i) {
+            return spans[i][0];
+        }
+
+        int valueStart(int i) {
+            return spans[i][1];
+        }
+
+        int valueEnd(int i) {
+            return spans[i][2];
+        }
+
+        int size() {
+            return children.length;
+        }
+    }
+
+    /** A string (as read, its source bytes are kept by the {@link Origin} of its container). */
+    record Str(String value) implements JsonValue {
         public Str {
             Objects.requireNonNull(value, "value");
         }
 
         public static Str of(String value) {
-            return new Str(value, null);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Str s && s.value.equals(value);
-        }
-
-        @Override
-        public int hashCode() {
-            return value.hashCode();
+            return new Str(value);
         }
     }
 

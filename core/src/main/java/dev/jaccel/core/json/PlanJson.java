@@ -12,7 +12,7 @@ import java.io.Writer;
 import java.util.List;
 
 /**
- * The {@code jaccel plan} document (DESIGN.md, "Contracts"): {@code {"selected": [...],
+ * The {@code jaccel plan} document (docs/design.md §2.4): {@code {"selected": [...],
  * "containerEdits": {...}}}, where {@code containerEdits} has CDI's field names and, like CDI's
  * own encoding, leaves out empty lists. Warnings are not part of it (they go to stderr).
  */

@@ -11,7 +11,7 @@ import java.util.Set;
  * The list syntax both Neuron variables share: comma-separated entries, each {@code n} or an
  * inclusive range {@code a-b} with {@code a <= b}; blanks around entries are ignored. Duplicates
  * are refused, naming the id (sdk {@code neuron-runtime/guides/configuration-guide.rst};
- * reference §3.1, §3.2).
+ * docs/neuron-semantics.md §3.1, §3.2).
  */
 final class IndexList {
     /** Far above any host (64 devices x 8 cores); keeps a range from allocating a huge list. */

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Resolves AWS's selectors against the host's Neuron devices (reference §3):
+ * Resolves AWS's selectors against the host's Neuron devices (docs/neuron-semantics.md §3):
  * <ul>
  *   <li>{@code AWS_NEURON_VISIBLE_DEVICES}: {@code ALL}/{@code all} or a comma list of device
  *       indices (ranges {@code a-b} accepted too); read by AWS's OCI hook, not by libnrt (§3.1).

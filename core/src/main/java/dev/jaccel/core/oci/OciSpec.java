@@ -48,54 +48,110 @@ public final class OciSpec {
         return spec;
     }
 
+    /**
+     * Checks the type of every part jaccel reads or edits (runtime-spec config.md), naming the field
+     * of the first that is wrong. Stricter than skipping: a spec that runc would refuse, or that two
+     * readers could read differently, is refused before anything is changed.
+     */
     private void validate(String source) {
         if (!(root.get("ociVersion") instanceof JsonValue.Str)) {
-            throw bad(source, "\"ociVersion\" is missing or not a string");
+            throw bad(source, "'ociVersion' is missing or not a string");
         }
-        expect(source, root, "process", JsonValue.Obj.class);
-        expect(source, root, "root", JsonValue.Obj.class);
-        expect(source, root, "mounts", JsonValue.Arr.class);
-        expect(source, root, "annotations", JsonValue.Obj.class);
-        expect(source, root, "hooks", JsonValue.Obj.class);
-        expect(source, root, "linux", JsonValue.Obj.class);
-        if (root.get("process") instanceof JsonValue.Obj process) {
-            expect(source, process, "env", JsonValue.Arr.class);
-            strings(source, process, "env");
-        }
-        if (root.get("linux") instanceof JsonValue.Obj linux) {
-            expect(source, linux, "devices", JsonValue.Arr.class);
-            expect(source, linux, "resources", JsonValue.Obj.class);
-            if (linux.get("resources") instanceof JsonValue.Obj resources) {
-                expect(source, resources, "devices", JsonValue.Arr.class);
+        JsonValue.Obj process = object(source, root, "process", "process");
+        if (process != null) {
+            JsonValue.Arr env = array(source, process, "env", "process.env");
+            if (env != null) {
+                for (JsonValue v : env.items()) {
+                    if (!(v instanceof JsonValue.Str s)) {
+                        throw bad(source, "'process.env' must be an array of strings");
+                    }
+                    if (s.value().indexOf('=') <= 0) {
+                        throw bad(source, "'process.env' entry '" + s.value() + "' is not KEY=VALUE (runc refuses it)");
+                    }
+                }
+            }
+            JsonValue caps = process.get("capabilities");
+            if (caps instanceof JsonValue.Arr flat) {   // before runtime-spec 1.0.0-rc5: one flat list
+                strings(source, flat, "process.capabilities");
+            } else if (caps instanceof JsonValue.Obj o) {
+                JsonValue.Arr bounding = array(source, o, "bounding", "process.capabilities.bounding");
+                if (bounding != null) {
+                    strings(source, bounding, "process.capabilities.bounding");
+                }
+            } else if (caps != null && caps != JsonValue.Lit.NULL) {
+                throw bad(source, "'process.capabilities' must be an object");
             }
         }
-        if (root.get("hooks") instanceof JsonValue.Obj hooks) {
-            for (String stage : hooks.members().keySet()) {
-                expect(source, hooks, stage, JsonValue.Arr.class);
-            }
+        JsonValue.Obj rootObj = object(source, root, "root", "root");
+        if (rootObj != null && rootObj.get("path") != null && !(rootObj.get("path") instanceof JsonValue.Str)) {
+            throw bad(source, "'root.path' must be a string");
         }
-        if (root.get("mounts") instanceof JsonValue.Arr mounts) {
+        JsonValue.Arr mounts = array(source, root, "mounts", "mounts");
+        if (mounts != null) {
             for (JsonValue m : mounts.items()) {
-                if (!(m instanceof JsonValue.Obj)) {
-                    throw bad(source, "\"mounts\" holds a non-object entry");
+                if (!(m instanceof JsonValue.Obj mount)) {
+                    throw bad(source, "'mounts[]' must be an object");
                 }
+                if (!(mount.get("destination") instanceof JsonValue.Str)) {
+                    throw bad(source, "'mounts[].destination' must be a string");
+                }
+                JsonValue src = mount.get("source");
+                if (src != null && src != JsonValue.Lit.NULL && !(src instanceof JsonValue.Str)) {
+                    throw bad(source, "'mounts[].source' must be a string");
+                }
+            }
+        }
+        JsonValue.Obj annotations = object(source, root, "annotations", "annotations");
+        if (annotations != null) {
+            for (var e : annotations.members().entrySet()) {
+                if (!(e.getValue() instanceof JsonValue.Str)) {
+                    throw bad(source, "'annotations." + e.getKey() + "' must be a string");
+                }
+            }
+        }
+        JsonValue.Obj hooks = object(source, root, "hooks", "hooks");
+        if (hooks != null) {
+            for (String stage : hooks.members().keySet()) {
+                array(source, hooks, stage, "hooks." + stage);
+            }
+        }
+        JsonValue.Obj linux = object(source, root, "linux", "linux");
+        if (linux != null) {
+            array(source, linux, "devices", "linux.devices");
+            JsonValue.Obj resources = object(source, linux, "resources", "linux.resources");
+            if (resources != null) {
+                array(source, resources, "devices", "linux.resources.devices");
             }
         }
     }
 
-    private static void expect(String source, JsonValue.Obj parent, String key, Class<? extends JsonValue> type) {
+    /** The object under {@code key}; null when absent or JSON null; refused when something else. */
+    private static JsonValue.Obj object(String source, JsonValue.Obj parent, String key, String field) {
         JsonValue v = parent.get(key);
-        if (v != null && v != JsonValue.Lit.NULL && !type.isInstance(v)) {
-            throw bad(source, "\"" + key + "\" must be " + (type == JsonValue.Arr.class ? "an array" : "an object"));
+        if (v == null || v == JsonValue.Lit.NULL) {
+            return null;
         }
+        if (v instanceof JsonValue.Obj o) {
+            return o;
+        }
+        throw bad(source, "'" + field + "' must be an object");
     }
 
-    private static void strings(String source, JsonValue.Obj parent, String key) {
-        if (parent.get(key) instanceof JsonValue.Arr a) {
-            for (JsonValue v : a.items()) {
-                if (!(v instanceof JsonValue.Str)) {
-                    throw bad(source, "\"" + key + "\" must hold strings only");
-                }
+    private static JsonValue.Arr array(String source, JsonValue.Obj parent, String key, String field) {
+        JsonValue v = parent.get(key);
+        if (v == null || v == JsonValue.Lit.NULL) {
+            return null;
+        }
+        if (v instanceof JsonValue.Arr a) {
+            return a;
+        }
+        throw bad(source, "'" + field + "' must be an array");
+    }
+
+    private static void strings(String source, JsonValue.Arr array, String field) {
+        for (JsonValue v : array.items()) {
+            if (!(v instanceof JsonValue.Str)) {
+                throw bad(source, "'" + field + "' must be an array of strings");
             }
         }
     }
@@ -129,10 +185,8 @@ public final class OciSpec {
         if (root.get("process") instanceof JsonValue.Obj p && p.get("env") instanceof JsonValue.Arr a) {
             for (JsonValue v : a.items()) {
                 String kv = ((JsonValue.Str) v).value();
-                int eq = kv.indexOf('=');
-                if (eq > 0) { // an entry without '=' is skipped, as ContainerRequest.fromSpec does
-                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
+                int eq = kv.indexOf('=');   // validate() refused entries without one
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
         return env;
@@ -166,7 +220,7 @@ public final class OciSpec {
 
     /**
      * {@code CAP_SYS_ADMIN} in {@code process.capabilities.bounding}, or in a flat capabilities
-     * list (pre-rc5 specs): NVIDIA's definition of privileged (nvidia-toolkit.md §1.1).
+     * list (pre-rc5 specs): NVIDIA's definition of privileged (docs/nvidia-container-semantics.md §1.1).
      */
     public boolean privileged() {
         if (!(root.get("process") instanceof JsonValue.Obj p)) {

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The OCI container state a runtime passes to a hook on stdin (runtime-spec runtime.md "State"):
  * {@code ociVersion, id, status, pid, bundle, annotations}. Pre-17.06 Docker wrote {@code bundlePath}
- * (accepted, as NVIDIA's hook does: nvidia-toolkit.md §3.1); unknown properties are ignored.
+ * (accepted, as NVIDIA's hook does: docs/nvidia-container-semantics.md §3 step 1); unknown properties
+ * are ignored.
  *
  * @param pid the container process as the runtime sees it, 0 when the state has none
  */

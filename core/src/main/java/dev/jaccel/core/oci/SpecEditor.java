@@ -9,8 +9,8 @@ import dev.jaccel.core.json.JsonValue;
 import java.util.List;
 
 /**
- * Applies {@link ContainerEdits} to an OCI spec the way the runc shim needs them (mode 1 of
- * DESIGN.md "Injection"): the runtime itself then creates the nodes, sets the cgroup device rules
+ * Applies {@link ContainerEdits} to an OCI spec the way the runc shim needs them (docs/design.md
+ * §3.1): the runtime itself then creates the nodes, sets the cgroup device rules
  * and does the mounts, so nothing runs inside the container.
  *
  * <ul>

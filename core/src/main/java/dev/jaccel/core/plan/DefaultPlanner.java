@@ -32,7 +32,7 @@ import java.util.Set;
 
 /**
  * The planner behind {@code jaccel plan}, the shim and the hook. For NVIDIA it follows the legacy
- * hook's order (reference §3 step 3, §3 step 7e): device list, capabilities, requirements, then
+ * hook's order (docs/nvidia-container-semantics.md §3 step 3, §3 step 7e): device list, capabilities, requirements, then
  * selection and the requirement check, which runs in every mode (NVIDIA skips it in CDI modes).
  * For Neuron it resolves AWS's two variables (or {@code aws.amazon.com/neuron} CDI names).
  */

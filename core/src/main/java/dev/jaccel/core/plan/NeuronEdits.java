@@ -12,7 +12,7 @@ import java.util.List;
  * The Neuron building blocks of a plan and of a CDI spec: one device's node, either under its
  * host name ({@code /dev/neuron<N>}, for CDI devices named by index) or renumbered for a
  * container that sees its devices from 0. The major is dynamic and the minor is the index, both
- * taken from the inventory (reference §2.1).
+ * taken from the inventory (docs/neuron-semantics.md §2.1).
  */
 public final class NeuronEdits {
     private NeuronEdits() {

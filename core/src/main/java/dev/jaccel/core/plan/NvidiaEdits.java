@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 public final class NvidiaEdits {
     /**
      * Set in every container NVIDIA devices were injected into, as NVIDIA's CDI specs do: a legacy
-     * NVIDIA hook that also runs then does nothing a second time (reference §4, sample spec).
+     * NVIDIA hook that also runs then does nothing a second time (docs/nvidia-container-semantics.md §4, sample spec).
      */
     public static final String VISIBLE_DEVICES_VOID = "NVIDIA_VISIBLE_DEVICES=void";
 
@@ -47,7 +47,7 @@ public final class NvidiaEdits {
      * What every NVIDIA container gets for its capabilities, whatever GPUs it has (also for
      * {@code none}): the control nodes, the driver's libraries, binaries, sockets and firmware.
      * A CDI spec passes every capability: NVIDIA's CDI specs ignore capabilities and inject
-     * everything discovered (reference §1.4).
+     * everything discovered (docs/nvidia-container-semantics.md §1.4).
      */
     public static ContainerEdits common(NvidiaInventory inventory, Set<DriverCapability> caps, HostContext host,
                                         Consumer<String> warnings) {

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * The settings that change how a request is read, with NVIDIA's defaults
- * (nvidia-container-toolkit {@code api/config/v1/config.go} GetDefault; reference §1.1). The JSON
+ * (nvidia-container-toolkit {@code api/config/v1/config.go} GetDefault; docs/nvidia-container-semantics.md §1.1). The JSON
  * form ({@code jaccel plan --config}) uses NVIDIA's key names.
  *
  * @param acceptEnvvarWhenUnprivileged       honour {@code NVIDIA_VISIBLE_DEVICES} from a container without CAP_SYS_ADMIN

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * Whether a container's CUDA forward-compatibility driver ({@code /usr/local/cuda/compat/libcuda.so.X.Y.Z})
  * should be used instead of the host's libcuda. Off unless configured: NVIDIA disables container
  * compat libraries by default since CVE-2025-23359. The rule is the {@code enable-cuda-compat}
- * hook's (nvidia-container-toolkit {@code cmd/nvidia-cdi-hook/cudacompat}; reference §5):
+ * hook's (nvidia-container-toolkit {@code cmd/nvidia-cdi-hook/cudacompat}; docs/nvidia-container-semantics.md §5):
  * <ul>
  *   <li>with the {@code .note.cuda.fwd_compatibility} note and the host driver: use it iff the
  *       host's branch is in the note's {@code Driver} list and the compat version is newer;</li>

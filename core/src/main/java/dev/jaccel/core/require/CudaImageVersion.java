@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * The {@code MAJOR.MINOR} of a legacy image's {@code CUDA_VERSION}, which becomes the implicit
  * requirement {@code cuda>=MAJOR.MINOR}. Accepts what the toolkit's semver parse accepts: an
  * optional {@code v}, one to three unsigned 32-bit components (nvidia-container-toolkit
- * {@code internal/config/image/cuda_image.go}, TestParseMajorMinorVersion; reference §2.1).
+ * {@code internal/config/image/cuda_image.go}, TestParseMajorMinorVersion; docs/nvidia-container-semantics.md §2.1).
  */
 public final class CudaImageVersion {
     private static final Pattern SHAPE = Pattern.compile("v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?");

@@ -8,7 +8,7 @@ import java.util.Optional;
  * driver of the same CUDA major that is at least that major's minimum driver, even when the
  * driver's own CUDA version is older than {@code X.y}. NVIDIA's requirement check ignores this,
  * which is why NVIDIA advises {@code NVIDIA_DISABLE_REQUIRE} for such images
- * (docs.nvidia.com/deploy/cuda-compatibility/minor-version-compatibility.html; reference §5).
+ * (docs.nvidia.com/deploy/cuda-compatibility/minor-version-compatibility.html; docs/nvidia-container-semantics.md §5).
  */
 public final class CudaMinorVersionCompatibility {
     /** Minimum Linux driver branch per CUDA major (same source). */

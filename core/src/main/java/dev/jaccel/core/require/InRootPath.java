@@ -12,7 +12,7 @@ import java.util.List;
  * Resolves a path inside a container root the way {@code openat2(RESOLVE_IN_ROOT)} would, in pure
  * Java: every symlink is read and resolved against the root (an absolute target restarts at the
  * root, {@code ..} stops at it), so an image cannot point a lookup at a host file (the lesson of
- * CVE-2024-0132/0134; reference nvidia-toolkit.md §6). For reads that only decide something; a
+ * CVE-2024-0132/0134; docs/nvidia-container-semantics.md §6). For reads that only decide something; a
  * writer must use the native in-root walk.
  */
 final class InRootPath {

@@ -10,7 +10,7 @@ import java.util.Optional;
  * the way libnvidia-container's requirement DSL compares them: component by component,
  * numerically, and when one side runs out the other side's remaining components must all be zero
  * to be equal. So {@code 12.0 = 12} and {@code 535.104.05 > 535} (lnc {@code src/cli/dsl.c}
- * {@code dsl_compare_version}; reference/nvidia-toolkit.md §2.2).
+ * {@code dsl_compare_version}; docs/nvidia-container-semantics.md §2.2).
  */
 public record NumericVersion(List<BigInteger> components, String text) implements Comparable<NumericVersion> {
     public NumericVersion {

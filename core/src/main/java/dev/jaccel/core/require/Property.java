@@ -3,7 +3,7 @@ package dev.jaccel.core.require;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What an {@code NVIDIA_REQUIRE_*} factor can test (lnc {@code src/cli/dsl.c}; reference §2.2). */
+/** What an {@code NVIDIA_REQUIRE_*} factor can test (lnc {@code src/cli/dsl.c}; docs/nvidia-container-semantics.md §2.2). */
 public enum Property {
     /** The host driver's CUDA version ({@code nvmlSystemGetCudaDriverVersion}), not the image's. */
     CUDA(true, false),

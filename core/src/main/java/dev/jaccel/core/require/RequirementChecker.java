@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * Evaluates requirements the way {@code nvidia-container-cli configure} does (lnc
- * {@code src/cli/configure.c}, {@code src/cli/dsl.c}; reference §2.2, §2.3): every requirement
+ * {@code src/cli/configure.c}, {@code src/cli/dsl.c}; docs/nvidia-container-semantics.md §2.2, §2.3): every requirement
  * against every selected GPU (and every parent of a selected MIG device), or once with no device
  * when none is selected. The failure message is lnc's, followed by the values the host has.
  */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Parses the requirement DSL of libnvidia-container ({@code src/cli/dsl.c}; reference §2.2):
+ * Parses the requirement DSL of libnvidia-container ({@code src/cli/dsl.c}; docs/nvidia-container-semantics.md §2.2):
  * space = OR, comma = AND, a factor is {@code <cuda|driver|arch|brand><op><value>} with op one of
  * {@code = != < <= > >=}. Versions must be digits and dots. Unlike lnc, which only notices junk in
  * the term it happens to evaluate, every term is checked up front: a typo never hides behind a

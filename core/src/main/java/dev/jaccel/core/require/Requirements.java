@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /**
  * Collects a container's requirements from its environment (nvidia-container-toolkit
- * {@code internal/config/image/cuda_image.go} GetRequirements; reference §2.1): every
+ * {@code internal/config/image/cuda_image.go} GetRequirements; docs/nvidia-container-semantics.md §2.1): every
  * {@code NVIDIA_REQUIRE_*} but {@code NVIDIA_REQUIRE_JETPACK*}, in name order, plus
  * {@code cuda>=MAJOR.MINOR} from {@code CUDA_VERSION} for a legacy image; none at all when
  * {@code NVIDIA_DISABLE_REQUIRE} is true (Go {@code strconv.ParseBool}) or the configuration

@@ -2,7 +2,7 @@ package dev.jaccel.core.select;
 
 import java.util.List;
 
-/** What a container's visible-device list asks of NVIDIA (reference §1.1). */
+/** What a container's visible-device list asks of NVIDIA (docs/nvidia-container-semantics.md §1.1). */
 public sealed interface GpuRequest {
     /** Unset, empty or {@code void}: not a GPU container at all. */
     record NotRequested() implements GpuRequest {

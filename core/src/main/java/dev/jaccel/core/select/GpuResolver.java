@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves identifiers against the host's GPUs with libnvidia-container's exact matching
- * ({@code src/cli/common.c} select_devices; reference §1.1, §10 fact 2): a whole GPU UUID
+ * ({@code src/cli/common.c} select_devices; docs/nvidia-container-semantics.md §1.1, §10 fact 2): a whole GPU UUID
  * ({@code GPU-...}, case-insensitive, no prefixes), a PCI bus id, an NVML index, a whole MIG UUID
  * ({@code MIG-...}, also the older {@code MIG-GPU-<uuid>/<gi>/<ci>}), or {@code <gpu>:<mig>}.
  * An identifier of a known shape that names nothing here is {@code <id>: unknown device} (exit 3);

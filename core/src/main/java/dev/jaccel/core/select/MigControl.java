@@ -14,7 +14,7 @@ import java.util.OptionalInt;
 /**
  * {@code NVIDIA_MIG_CONFIG_DEVICES} and {@code NVIDIA_MIG_MONITOR_DEVICES} (lnc {@code src/cli/common.c}
  * select_mig_config_devices; toolkit {@code cmd/nvidia-container-runtime-hook/container_config.go};
- * reference §1.3, §1.5): the only value is {@code all}; it needs CAP_SYS_ADMIN; it cannot be combined
+ * docs/nvidia-container-semantics.md §1.3, §1.5): the only value is {@code all}; it needs CAP_SYS_ADMIN; it cannot be combined
  * with specific MIG devices. Its effect is the MIG {@code config}/{@code monitor} capability node
  * listed in {@code /proc/driver/nvidia-caps/mig-minors}.
  */

@@ -11,11 +11,11 @@ import java.util.function.Consumer;
 
 /**
  * Where a container's NVIDIA device list comes from, in NVIDIA's order of precedence
- * (nvidia-container-toolkit {@code internal/config/image/cuda_image.go} VisibleDevices; reference
- * §1.1, vectors §1.2): CDI annotations with the configured prefixes, then {@code /dev/null} mounts
- * under {@code /var/run/nvidia-container-devices/} (when accepted), then the swarm-resource
- * variables or {@code NVIDIA_VISIBLE_DEVICES} (only from a privileged container unless accepted
- * from unprivileged ones). A legacy CUDA image without the variable means {@code all}.
+ * (nvidia-container-toolkit {@code internal/config/image/cuda_image.go} VisibleDevices;
+ * docs/nvidia-container-semantics.md §1.1, vectors §1.2): CDI annotations with the configured prefixes,
+ * then {@code /dev/null} mounts under {@code /var/run/nvidia-container-devices/} (when accepted),
+ * then the swarm-resource variables or {@code NVIDIA_VISIBLE_DEVICES} (only from a privileged
+ * container unless accepted from unprivileged ones). A legacy CUDA image without the variable means {@code all}.
  */
 public final class NvidiaRequestSources {
     public static final String DEVICE_MOUNT_ROOT = "/var/run/nvidia-container-devices";

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Interprets a visible-device list (nvidia-container-toolkit {@code internal/config/image/devices.go};
- * reference §1.1, §1.2): {@code null} or nothing left after trimming means not a GPU container;
+ * docs/nvidia-container-semantics.md §1.1, §1.2): {@code null} or nothing left after trimming means not a GPU container;
  * {@code void} anywhere wins; otherwise the first {@code all} or {@code none} wins; otherwise the
  * identifiers.
  */

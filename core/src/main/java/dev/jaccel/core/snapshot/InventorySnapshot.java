@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The inventory a container start reads instead of calling NVML or libnrt (DESIGN.md, "Start
- * latency"): the {@code jaccel devices --json} document plus a {@link HostFingerprint} under
+ * The inventory a container start reads instead of calling NVML or libnrt (docs/design.md
+ * §2.7, §5): the {@code jaccel devices --json} document plus a {@link HostFingerprint} under
  * {@value #FINGERPRINT_KEY}. It is used only while the host still matches the fingerprint, and
  * not when it recorded a failed discovery for a vendor whose driver is loaded.
  */

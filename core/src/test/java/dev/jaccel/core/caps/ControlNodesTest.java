@@ -9,7 +9,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** uvm only with compute (or video), modeset only with display (reference §3 step 8). */
+/** uvm only with compute (or video), modeset only with display (docs/nvidia-container-semantics.md §3 step 8). */
 class ControlNodesTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** TestGetNvidiaConfig / TestGetDriverCapabilities rows (reference §1.3, §1.4). "~" = variable unset. */
+/** TestGetNvidiaConfig / TestGetDriverCapabilities rows (docs/nvidia-container-semantics.md §1.3, §1.4). "~" = variable unset. */
 class DriverCapabilitiesTest {
     private static Set<DriverCapability> parse(String value, boolean legacy, String supported) {
         Map<String, String> env = new HashMap<>();

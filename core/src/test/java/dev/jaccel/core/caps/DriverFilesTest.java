@@ -21,7 +21,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What each capability mounts, found in a fake host root (reference §3 step 8). */
+/** What each capability mounts, found in a fake host root (docs/nvidia-container-semantics.md §3 step 8). */
 class DriverFilesTest {
     static final String V = "550.54.15";
     static final String LIB = "/usr/lib/x86_64-linux-gnu/";

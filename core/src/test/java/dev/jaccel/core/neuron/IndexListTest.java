@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The documented NEURON_RT_VISIBLE_CORES forms (reference aws-neuron.md §3.2) and list errors. */
+/** The documented NEURON_RT_VISIBLE_CORES forms (docs/neuron-semantics.md §3.2) and list errors. */
 class IndexListTest {
     private static List<Integer> ints(String s) {
         return Arrays.stream(s.split(" ")).map(Integer::valueOf).toList();

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** AWS_NEURON_VISIBLE_DEVICES and NEURON_RT_VISIBLE_CORES on trn1, trn2 and inf1 hosts (reference §2.2, §3). */
+/** AWS_NEURON_VISIBLE_DEVICES and NEURON_RT_VISIBLE_CORES on trn1, trn2 and inf1 hosts (docs/neuron-semantics.md §2.2, §3). */
 class NeuronSelectorTest {
     private static NeuronInventory host(String name) {
         Inventory i = switch (name) {

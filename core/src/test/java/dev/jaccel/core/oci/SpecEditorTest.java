@@ -116,13 +116,13 @@ class SpecEditorTest {
 
     static Stream<Arguments> malformed() {
         return Stream.of(
-                Arguments.of("{\"ociVersion\":1}", "\"ociVersion\" is missing or not a string"),
+                Arguments.of("{\"ociVersion\":1}", "'ociVersion' is missing or not a string"),
                 Arguments.of("[1]", "not valid JSON (expected a JSON object at the top level)"),
-                Arguments.of("{\"ociVersion\":\"1\",\"process\":{\"env\":\"A=1\"}}", "\"env\" must be an array"),
-                Arguments.of("{\"ociVersion\":\"1\",\"process\":{\"env\":[1]}}", "\"env\" must hold strings only"),
-                Arguments.of("{\"ociVersion\":\"1\",\"linux\":{\"devices\":{}}}", "\"devices\" must be an array"),
-                Arguments.of("{\"ociVersion\":\"1\",\"mounts\":[\"/x\"]}", "\"mounts\" holds a non-object entry"),
-                Arguments.of("{\"ociVersion\":\"1\",\"hooks\":{\"prestart\":{}}}", "\"prestart\" must be an array"),
+                Arguments.of("{\"ociVersion\":\"1\",\"process\":{\"env\":\"A=1\"}}", "'process.env' must be an array"),
+                Arguments.of("{\"ociVersion\":\"1\",\"process\":{\"env\":[1]}}", "'process.env' must be an array of strings"),
+                Arguments.of("{\"ociVersion\":\"1\",\"linux\":{\"devices\":{}}}", "'linux.devices' must be an array"),
+                Arguments.of("{\"ociVersion\":\"1\",\"mounts\":[\"/x\"]}", "'mounts[]' must be an object"),
+                Arguments.of("{\"ociVersion\":\"1\",\"hooks\":{\"prestart\":{}}}", "'hooks.prestart' must be an array"),
                 Arguments.of("{\"ociVersion\":\"1\",", "not valid JSON"));
     }
 

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * nvidia-container-toolkit's TestGetNvidiaConfig rows end to end through jaccel's pieces
- * (reference §1.3): env -> device request, capabilities, requirements. {@code ~} = nil config
+ * (docs/nvidia-container-semantics.md §1.3): env -> device request, capabilities, requirements. {@code ~} = nil config
  * (not a GPU container); in env, {@code ;} separates assignments.
  */
 class NvidiaHookConfigVectorsTest {

@@ -117,13 +117,28 @@ class ParserPropertiesTest {
     }
 
     @Property(tries = 1000)
-    @SuppressWarnings("unchecked")
     void ociSpecs(@ForAll("jsonTrees") Object tree) {
         documented(() -> {
+            Object spec = tree;
             if (tree instanceof Map<?, ?> m) {
-                ContainerRequest.fromSpec((Map<String, Object>) m);
+                Map<Object, Object> withVersion = new java.util.LinkedHashMap<>(m);
+                withVersion.put("ociVersion", "1.0.2");
+                spec = withVersion;
             }
+            java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+            try (var g = dev.jaccel.core.json.JsonTree.FACTORY.createGenerator(json)) {
+                dev.jaccel.core.json.JsonTree.write(spec, g);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            dev.jaccel.core.oci.OciSpec.parse(json.toByteArray(), "config.json").request();
         }, ExitCode.USAGE);
+    }
+
+    /** The container path's JSON reader on arbitrary bytes: a spec or a refusal with exit 2, nothing else. */
+    @Property(tries = 2000)
+    void ociSpecBytes(@ForAll byte[] bytes, @ForAll("jsonTrees") Object tree) {
+        documented(() -> dev.jaccel.core.oci.OciSpec.parse(bytes, "config.json"), ExitCode.USAGE);
     }
 
     @Property(tries = 1000)

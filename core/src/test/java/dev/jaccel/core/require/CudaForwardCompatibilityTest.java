@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The enable-cuda-compat rule with NVIDIA's vectors (cuda-elf-header_test.go, cudacompat_test.go; reference §5). */
+/**
+ * The enable-cuda-compat rule with NVIDIA's vectors (cuda-elf-header_test.go, cudacompat_test.go;
+ * docs/nvidia-container-semantics.md §5).
+ */
 class CudaForwardCompatibilityTest {
     static final String NOTE_575 = "{\"Format\":1,\"CUDA Version\":\"12.9\",\"Driver\":[535,550,560,565,570,575]}";
     static final String NOTE_590 = "{\"Format\":1,\"CUDA Version\":\"13.1\",\"Driver\":[535,550,570,575,580,590]}";

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** nvidia-container-toolkit TestParseMajorMinorVersion* (reference §2.1). */
+/** nvidia-container-toolkit TestParseMajorMinorVersion* (docs/nvidia-container-semantics.md §2.1). */
 class CudaImageVersionTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({"0, 0.0", "8, 8.0", "7.5, 7.5", "9.0.116, 9.0", "v11.6, 11.6",

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NumericVersionTest {
     @ParameterizedTest(name = "{0} vs {1} -> {2}")
     @CsvSource({
-            // NVIDIA's trailing-zero rule (reference §2.2)
+            // NVIDIA's trailing-zero rule (docs/nvidia-container-semantics.md §2.2)
             "12.0, 12, 0",
             "12, 12.0.0, 0",
             "535.104.05, 535, 1",

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** lnc dsl.c semantics with the reference's vectors (reference §2.2-§2.4). */
+/** lnc dsl.c semantics with the vectors of (docs/nvidia-container-semantics.md §2.2-§2.4). */
 class RequirementCheckerTest {
     private static final String HINT = ", please update your driver to a newer version, or use an earlier cuda container";
 

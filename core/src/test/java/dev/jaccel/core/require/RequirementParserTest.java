@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** nvidia-container-toolkit constraints/factory_test.go and lnc dsl.c (reference §2.2, §2.4). */
+/** nvidia-container-toolkit constraints/factory_test.go and lnc dsl.c (docs/nvidia-container-semantics.md §2.2, §2.4). */
 class RequirementParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "\t"})

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** TestGetRequirements and TestGetNvidiaConfig's requirement rows (reference §1.3, §2.1). */
+/** TestGetRequirements and TestGetNvidiaConfig's requirement rows (docs/nvidia-container-semantics.md §1.3, §2.1). */
 class RequirementsTest {
     static Stream<Arguments> vectors() {
         return Stream.of(

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** lnc select_devices matching on the 8-GPU MIG host (reference §1.1, §10 fact 2). */
+/** lnc select_devices matching on the 8-GPU MIG host (docs/nvidia-container-semantics.md §1.1, §10 fact 2). */
 class GpuResolverTest {
     static final NvidiaInventory DGX = TestHosts.dgx("Tesla", TestHosts.DRIVER, TestHosts.CUDA);
 

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** NVIDIA_MIG_CONFIG_DEVICES / NVIDIA_MIG_MONITOR_DEVICES gating (reference §1.3, §1.5). */
+/** NVIDIA_MIG_CONFIG_DEVICES / NVIDIA_MIG_MONITOR_DEVICES gating (docs/nvidia-container-semantics.md §1.3, §1.5). */
 class MigControlTest {
     @ParameterizedTest(name = "{0}={1} privileged={2} specific={3} -> {4}")
     @CsvSource(delimiter = '|', nullValues = "~", value = {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** TestGetDevicesFromEnvvar / TestVisibleDevices and the hook-config rows (reference §1.2, §1.3). */
+/** TestGetDevicesFromEnvvar / TestVisibleDevices and the hook-config rows (docs/nvidia-container-semantics.md §1.2, §1.3). */
 class NvidiaRequestSourcesTest {
     static final String ROOT = NvidiaRequestSources.DEVICE_MOUNT_ROOT + "/";
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The value table and env vectors of reference §1.1/§1.2. "~" = no list. */
+/** The value table and env vectors of docs/nvidia-container-semantics.md §1.1/§1.2. "~" = no list. */
 class NvidiaVisibleDevicesTest {
     @ParameterizedTest(name = "[{0}] -> {1}")
     @CsvSource(delimiter = '|', value = {

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every spelling of a bus id NVIDIA accepts names the same GPU (NVML, lnc; reference §1.1). */
+/** Every spelling of a bus id NVIDIA accepts names the same GPU (NVML, lnc; docs/nvidia-container-semantics.md §1.1). */
 class PciBusIdTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({

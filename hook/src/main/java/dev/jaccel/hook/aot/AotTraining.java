@@ -1,7 +1,6 @@
 package dev.jaccel.hook.aot;
 
 import dev.jaccel.hook.Main;
-import dev.jaccel.hook.oci.HookCommand;
 import dev.jaccel.hook.runtime.RuntimeShim;
 
 import java.io.ByteArrayInputStream;
@@ -71,16 +70,16 @@ public final class AotTraining {
             Map<String, String> withoutSnapshot = with(env, "JACCEL_SNAPSHOT", work.resolve("none.json").toString());
 
             failed += scenario("hook prestart, no accelerator requested", state(plain, ProcessHandle.current().pid()),
-                    (in, out, err) -> HookCommand.run(List.of("prestart"), in, err, env));
+                    (in, out, err) -> Main.run(new String[] {"hook", "prestart"}, in, out, err, env));
             if (!containerPathOnly) {
                 failed += scenario("devices --json", new byte[0],
-                        (in, out, err) -> Main.run(new String[] {"devices", "--json"}, in, out, err));
+                        (in, out, err) -> Main.run(new String[] {"devices", "--json"}, in, out, err, env));
                 failed += scenario("plan, all GPUs with a CUDA requirement", new byte[0], (in, out, err) -> Main.run(
                         new String[] {"plan", "--env", CUDA_ENV.get(1), "--env", CUDA_ENV.get(2), "--env", CUDA_ENV.get(3),
-                                "--env", CUDA_ENV.get(4)}, in, out, err));
+                                "--env", CUDA_ENV.get(4)}, in, out, err, env));
             }
             failed += scenario("inventory refresh", new byte[0], (in, out, err) ->
-                    Main.run(new String[] {"inventory", "refresh", "--output", snapshot.toString()}, in, out, err));
+                    Main.run(new String[] {"inventory", "refresh", "--output", snapshot.toString()}, in, out, err, env));
             failed += scenario("runtime create's spec edit, from the snapshot", new byte[0],
                     (in, out, err) -> RuntimeShim.inject(work.resolve("gpus"), withSnapshot, err) ? 0 : 3);
             failed += scenario("runtime create's spec edit, from NVML (no snapshot)", new byte[0], (in, out, err) -> {
@@ -92,14 +91,14 @@ public final class AotTraining {
                 long pid = sleeper.pid();
                 Files.writeString(gpus.resolve("config.json"), config(CUDA_ENV));
                 failed += scenario("hook prestart, all GPUs, from the snapshot", state(gpus, pid),
-                        (in, out, err) -> HookCommand.run(List.of("prestart"), in, err, withSnapshot));
+                        (in, out, err) -> Main.run(new String[] {"hook", "prestart"}, in, out, err, withSnapshot));
                 deleteTree(gpus.resolve("rootfs/dev"));
                 Files.createDirectories(gpus.resolve("rootfs/dev"));
                 failed += scenario("hook prestart, all GPUs, from NVML (no snapshot)", state(gpus, pid),
-                        (in, out, err) -> HookCommand.run(List.of("prestart"), in, err, withoutSnapshot));
+                        (in, out, err) -> Main.run(new String[] {"hook", "prestart"}, in, out, err, withoutSnapshot));
             }
             if (!containerPathOnly) {
-                failed += scenario("--help", new byte[0], (in, out, err) -> Main.run(new String[] {"--help"}, in, out, err));
+                failed += scenario("--help", new byte[0], (in, out, err) -> Main.run(new String[] {"--help"}, in, out, err, env));
             }
         } finally {
             if (sleeper != null) {

@@ -1,5 +1,6 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.cdi.CdiGenerator;
@@ -36,6 +37,12 @@ import java.util.Map;
         "(default /etc/cdi); the file of a vendor that has no device any more is removed. With --output FILE,",
         "FILE when there is one kind, else <FILE stem>-nvidia<.ext> and <FILE stem>-neuron<.ext>."})
 public final class CdiGenerateCommand implements Runnable {
+    private final Invocation invocation;
+
+    public CdiGenerateCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     static final Path DEFAULT_DIR = Path.of("/etc/cdi");
 
     enum Vendor {
@@ -74,7 +81,7 @@ public final class CdiGenerateCommand implements Runnable {
         if (output != null && outputDir != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --output or --output-dir, not both");
         }
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = invocation.env();
         HostContext host = hostOptions.resolve(env);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -1,5 +1,6 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.model.Inventory;
@@ -33,6 +34,12 @@ import java.util.stream.Collectors;
         footer = {"", "Exit codes: 0 every rule passes (or cannot be checked); 3 a rule fails (stderr names it, "
                 + "both versions and the cure); 4 no Neuron or NVIDIA driver is present."})
 public final class CheckCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    public CheckCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     @Mixin
     HostOptions hostOptions;
 
@@ -41,7 +48,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HostContext host = hostOptions.resolve(System.getenv());
+        HostContext host = hostOptions.resolve(invocation.env());
         Inventory inventory = Inventories.discover(host);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

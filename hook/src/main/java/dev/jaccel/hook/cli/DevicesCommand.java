@@ -1,5 +1,6 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.model.DeviceNode;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code jaccel devices}: the accelerators of this host, for people or as the DESIGN.md JSON document. */
+/** {@code jaccel devices}: the accelerators of this host, for people or as the JSON document of docs/design.md §2.3. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = {"Lists the NVIDIA GPUs (with MIG devices) and AWS Neuron devices of the host,",
                 "with driver versions and the device nodes a container needs."},
@@ -33,10 +34,16 @@ import java.util.stream.Collectors;
                 "            4 when none could be read (no driver or library at all): the document is still printed;",
                 "            2 bad usage."})
 public final class DevicesCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    public DevicesCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     @Mixin
     HostOptions host;
 
-    @Option(names = "--json", description = "Print the inventory as JSON (DESIGN.md, \"Contracts\").")
+    @Option(names = "--json", description = "Print the inventory as JSON (docs/design.md §2.3).")
     boolean json;
 
     @Option(names = "--pretty", description = "Indent the JSON.")
@@ -47,7 +54,7 @@ public final class DevicesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HostContext context = host.resolve(System.getenv());
+        HostContext context = host.resolve(invocation.env());
         Inventory inventory = Inventories.discover(context);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

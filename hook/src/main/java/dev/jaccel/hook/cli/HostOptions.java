@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 import java.util.Map;
 
-/** The library and host locations every command shares (DESIGN.md, "Contracts"). */
+/** The library and host locations every command shares (docs/design.md §2.2). */
 public final class HostOptions {
     @Option(names = "--nvml-library", paramLabel = "PATH",
             description = "NVML library to load (default: libnvidia-ml.so.1 via the system search; env JACCEL_NVML_LIBRARY).")

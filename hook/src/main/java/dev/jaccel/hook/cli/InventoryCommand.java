@@ -1,5 +1,6 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
@@ -29,6 +30,12 @@ public final class InventoryCommand implements Runnable {
             "Discover the devices (NVML, libnrt) and write the inventory snapshot with a fingerprint of the host.",
             "Container starts use the snapshot while the driver versions and /dev/nvidia*, /dev/neuron* nodes match."})
     public static final class Refresh implements Runnable {
+    private final Invocation invocation;
+
+    public Refresh(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -41,7 +48,7 @@ public final class InventoryCommand implements Runnable {
 
         @Override
         public void run() {
-            Map<String, String> env = System.getenv();
+            Map<String, String> env = invocation.env();
             HostContext host = hostOptions.resolve(env);
             Path file = output != null ? output : InventorySnapshot.defaultPath(env);
             Inventory inventory = Inventories.discover(host);

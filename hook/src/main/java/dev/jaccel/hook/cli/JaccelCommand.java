@@ -2,10 +2,11 @@ package dev.jaccel.hook.cli;
 
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.hook.Failures;
+import dev.jaccel.hook.Invocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 
@@ -38,31 +39,29 @@ public final class JaccelCommand implements Runnable {
         throw MissingSubcommand.of(spec);
     }
 
-    public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        return execute(new CommandLine(new JaccelCommand()), args, out, err);
+    public static int execute(String[] args, Invocation invocation, PrintStream out, PrintStream err) {
+        return execute(JaccelCommand.class, args, invocation, out, err);
     }
 
     /**
      * Runs a picocli command with jaccel's stream, message and exit-code conventions; also the
      * entry of commands dispatched outside the {@code jaccel} tree (e.g. {@code runtime configure}).
+     * Commands that need the environment or stdin take the {@link Invocation} in their constructor.
      */
-    public static int execute(CommandLine cli, String[] args, PrintStream out, PrintStream err) {
+    public static int execute(Class<?> command, String[] args, Invocation invocation, PrintStream out,
+                              PrintStream err) {
+        CommandLine.IFactory factory = new InvocationFactory(invocation);
+        CommandLine cli;
+        try {
+            cli = new CommandLine(factory.create(command), factory);
+        } catch (Exception e) {
+            return Failures.report("jaccel", e, err, invocation.debug());
+        }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        cli.setExitCodeExceptionMapper(t -> t instanceof JaccelException je ? je.exitCode().code() : 1);
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof JaccelException je) {
-                commandLine.getErr().println("jaccel: " + je.getMessage());
-                return je.exitCode().code();
-            }
-            // a bug, not a user error: one line, the trace only on request
-            commandLine.getErr().println("jaccel: internal error: " + ex
-                    + (System.getenv("JACCEL_DEBUG") == null ? " (set JACCEL_DEBUG=1 for the stack trace)" : ""));
-            if (System.getenv("JACCEL_DEBUG") != null) {
-                ex.printStackTrace(commandLine.getErr());
-            }
-            return 1;
-        });
+        cli.setExitCodeExceptionMapper(t -> t instanceof JaccelException je ? je.exitCode().code() : ExitCode.INTERNAL.code());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                Failures.report("jaccel", ex, err, invocation.debug()));
         cli.setParameterExceptionHandler((ex, args1) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("jaccel: " + ex.getMessage());
@@ -70,6 +69,18 @@ public final class JaccelCommand implements Runnable {
             return ExitCode.USAGE.code();
         });
         return cli.execute(args);
+    }
+
+    /** picocli's factory, giving the {@link Invocation} to every command whose constructor takes it. */
+    private record InvocationFactory(Invocation invocation) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(Invocation.class).newInstance(invocation);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
     }
 
     /** {@code jaccel --version}. */

@@ -1,8 +1,10 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.json.JsonTree;
+import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.json.PlanJson;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerRequest;
@@ -17,7 +19,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code jaccel plan}: the dry run of the container path (DESIGN.md, "Contracts"). It resolves a
+ * {@code jaccel plan}: the dry run of the container path (docs/design.md §2.4). It resolves a
  * container's selectors, capabilities and requirements against this host and prints the devices
  * it would inject and the CDI-shaped edits; warnings go to stderr, refusals exit 3.
  */
@@ -41,6 +42,12 @@ import java.util.concurrent.Callable;
                 "  jaccel plan --env AWS_NEURON_VISIBLE_DEVICES=0-1 --inventory snapshot.json",
                 "  jaccel plan --spec bundle/config.json"})
 public final class PlanCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    public PlanCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     @Mixin
     HostOptions hostOptions;
 
@@ -74,7 +81,7 @@ public final class PlanCommand implements Callable<Integer> {
         PlanConfig settings = config == null ? PlanConfig.DEFAULTS
                 : PlanConfig.fromJson(readJson(config, "--config"), "--config " + config);
         ContainerRequest request = request();
-        HostContext host = hostOptions.resolve(System.getenv());
+        HostContext host = hostOptions.resolve(invocation.env());
         Inventory devices = inventory != null ? InventoryFile.read(inventory)
                 : DefaultPlanner.mayRequestDevices(request, settings) ? Inventories.discover(host)
                 : Inventory.empty();
@@ -93,11 +100,7 @@ public final class PlanCommand implements Callable<Integer> {
         List<String> mounts = List.of();
         boolean sysAdmin = privileged;
         if (ociSpec != null) {
-            if (!(readJson(ociSpec, "--spec") instanceof Map<?, ?> tree)) {
-                throw JaccelException.badInput("--spec " + ociSpec + ": expected a JSON object (an OCI config.json)");
-            }
-            @SuppressWarnings("unchecked")
-            ContainerRequest fromSpec = ContainerRequest.fromSpec((Map<String, Object>) tree);
+            ContainerRequest fromSpec = OciSpec.parse(readBytes(ociSpec, "--spec"), "--spec " + ociSpec).request();
             vars.putAll(fromSpec.env());
             annotations = fromSpec.annotations();
             mounts = fromSpec.mountDestinations();
@@ -114,12 +117,20 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private static Object readJson(Path file, String option) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return JsonTree.read(in);
+        try {
+            return JsonTree.read(readBytes(file, option));
+        } catch (IOException e) {
+            throw JaccelException.badInput(option + " " + file + ": not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readBytes(Path file, String option) {
+        try {
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw JaccelException.badInput(option + " " + file + ": no such file");
         } catch (IOException e) {
-            throw JaccelException.badInput(option + " " + file + ": not valid JSON: " + e.getMessage());
+            throw JaccelException.badInput(option + " " + file + ": cannot read it: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.hook.Invocation;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.io.AtomicFiles;
@@ -55,8 +56,8 @@ public final class RuntimeConfigureCommand implements Runnable {
     Path jaccel;
 
     /** Entry for {@code Main}: {@code args} are the words after {@code jaccel runtime configure}. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        return JaccelCommand.execute(new CommandLine(new RuntimeConfigureCommand()), args, out, err);
+    public static int run(String[] args, Invocation invocation, PrintStream out, PrintStream err) {
+        return JaccelCommand.execute(RuntimeConfigureCommand.class, args, invocation, out, err);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * Grants a container access to device nodes through the cgroup v1 {@code devices} controller:
  * one {@code c MAJ:MIN rwm} line per node written to {@code devices.allow} of the container's
- * cgroup (libnvidia-container does the same, nvidia-toolkit.md §3.10). On cgroup v2 device access
+ * cgroup (libnvidia-container does the same, docs/nvidia-container-semantics.md §3 step 10). On cgroup v2 device access
  * is an eBPF program attached by the runtime; replacing it from a hook is not done here, and the
  * error says what to use instead.
  */

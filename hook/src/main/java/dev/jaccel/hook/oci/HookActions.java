@@ -20,14 +20,14 @@ import java.util.regex.Pattern;
 
 /**
  * {@link dev.jaccel.core.edits.ContainerEdits} turned into the work an OCI hook does itself
- * (mode 3 of DESIGN.md "Injection"), every path confined to the container root by
+ * (docs/design.md §3.3), every path confined to the container root by
  * {@link ContainerRoot}:
  * <ul>
  *   <li>runtime namespace (prestart/createRuntime): device nodes, cgroup v1 allow rules;</li>
  *   <li>container mount namespace (createContainer, before pivot_root): read-only bind mounts of
  *       driver files, the {@code libcuda.so -> libcuda.so.1} link, and the HOST's ldconfig run
  *       chrooted into the root ({@code ldconfig -r}) with an empty environment — never the image's
- *       ldconfig (CVE-2024-0136/0137, nvidia-toolkit.md §6).</li>
+ *       ldconfig (CVE-2024-0136/0137, docs/nvidia-container-semantics.md §6).</li>
  * </ul>
  */
 public final class HookActions {

@@ -6,12 +6,13 @@ import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.oci.OciState;
 import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.hook.Failures;
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.hook.ContainerPlanning;
 import dev.jaccel.hook.posix.ContainerRoot;
 import dev.jaccel.hook.posix.PosixException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +44,15 @@ public final class HookCommand {
     private HookCommand() {
     }
 
-    public static int run(List<String> args, InputStream in, PrintStream err, Map<String, String> env) {
+    public static int run(List<String> args, Invocation invocation, PrintStream err) {
+        Map<String, String> env = invocation.env();
         String stage = args.isEmpty() ? "" : args.getFirst();
         try {
             if (!STAGES.contains(stage)) {
                 throw JaccelException.badInput("unknown hook stage '" + stage + "': give one of prestart, createRuntime, "
                         + "createContainer, poststart, poststop");
             }
-            byte[] stateBytes = in.readAllBytes();
+            byte[] stateBytes = invocation.in().readAllBytes();
             if (stage.equals("poststart") || stage.equals("poststop")) {
                 return 0;
             }
@@ -74,16 +76,12 @@ public final class HookCommand {
                 inRuntimeNamespace(state, rootfs, edits);
             }
             return 0;
-        } catch (JaccelException e) {
-            err.println("jaccel hook " + stage + ": " + oneLine(e.getMessage()));
-            return e.exitCode().code();
         } catch (IOException e) {
-            err.println("jaccel hook " + stage + ": " + oneLine(e.getMessage()));
-            return 2;
+            // reading stdin, or a system call on the container's root (PosixException names it)
+            return Failures.report("jaccel hook " + stage, JaccelException.badInput(e.getMessage()), err,
+                    invocation.debug());
         } catch (RuntimeException e) {
-            // a bug, not a user error: still one line, so the runtime's log stays readable
-            err.println("jaccel hook " + stage + ": internal error: " + oneLine(String.valueOf(e)));
-            return 1;
+            return Failures.report("jaccel hook " + stage, e, err, invocation.debug());
         }
     }
 
@@ -146,11 +144,5 @@ public final class HookCommand {
         } catch (IOException e) {
             throw JaccelException.badInput(config + ": cannot read the OCI spec (" + e.getClass().getSimpleName() + ")");
         }
-    }
-
-    static String oneLine(String s) {
-        String m = String.valueOf(s);
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 }

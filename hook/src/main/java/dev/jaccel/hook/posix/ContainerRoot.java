@@ -10,7 +10,7 @@ import java.util.List;
  * image cannot lead outside it (a {@code /dev} or {@code /usr/lib/x86_64-linux-gnu} that points at
  * a host path resolves to that path <em>inside</em> the root). Final components are created with
  * calls that never follow a symlink and fail if anything is already there (mknodat, mkdirat,
- * symlinkat, O_CREAT|O_EXCL|O_NOFOLLOW). Rules from NVIDIA's CVE history (nvidia-toolkit.md §6).
+ * symlinkat, O_CREAT|O_EXCL|O_NOFOLLOW). Rules from NVIDIA's CVE history (docs/nvidia-container-semantics.md §6).
  */
 public final class ContainerRoot implements AutoCloseable {
     private static final long IN_ROOT = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS;

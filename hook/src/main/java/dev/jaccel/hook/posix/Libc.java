@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Every call goes through libc's {@code syscall(2)} with ONE downcall handle of one shape
  * ({@code long syscall(long nr, long a1..a5)}): linking a downcall costs milliseconds per distinct
- * descriptor at start-up and this runs in every container start (java-ffm-and-startup.md §2.2),
+ * descriptor at start-up and this runs in every container start (docs/jvm-startup.md §2.2),
  * while pointers and ints pass as longs to the kernel all the same. errno is captured with
  * {@code Linker.Option.captureCallState}; a failure becomes a {@link PosixException}.
  *

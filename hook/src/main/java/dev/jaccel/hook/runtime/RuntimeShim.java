@@ -10,8 +10,11 @@ import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.oci.SpecEditor;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.hook.ContainerPlanning;
+import dev.jaccel.hook.Failures;
+import dev.jaccel.hook.Invocation;
 import dev.jaccel.hook.oci.HookActions;
 import dev.jaccel.hook.posix.Libc;
+import dev.jaccel.hook.posix.PosixException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,8 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code jaccel runtime [runtime flags] <subcommand> ...}: a runc-compatible shim (mode 1 of
- * DESIGN.md "Injection"). On {@code create} and {@code run} it edits {@code <bundle>/config.json}
+ * {@code jaccel runtime [runtime flags] <subcommand> ...}: a runc-compatible shim (docs/design.md
+ * §3.1). On {@code create} and {@code run} it edits {@code <bundle>/config.json}
  * (devices, cgroup allow rules, driver-file mounts, env) and writes it back atomically; then, for
  * every subcommand, it replaces itself with the real runtime through {@code execve}: same pid, so
  * signals, the exit status and inherited fds are the runtime's own. A spec that asks for no
@@ -38,7 +41,8 @@ public final class RuntimeShim {
     private RuntimeShim() {
     }
 
-    public static int run(List<String> args, Map<String, String> env, PrintStream err) {
+    public static int run(List<String> args, Invocation invocation, PrintStream err) {
+        Map<String, String> env = invocation.env();
         try {
             String runtime = resolveRuntime(env);
             RuntimeArgs parsed = RuntimeArgs.parse(args, Path.of("").toAbsolutePath());
@@ -49,16 +53,10 @@ public final class RuntimeShim {
             argv.add(runtime);
             argv.addAll(args);
             int keep = Math.max(parsed.preserveFds(), listenFds(env));
-            throw Libc.execve(runtime, argv, environment(env), 3 + keep);
-        } catch (JaccelException e) {
-            err.println("jaccel runtime: " + e.getMessage());
-            return e.exitCode().code();
-        } catch (IOException e) {
-            err.println("jaccel runtime: " + e.getMessage());
-            return ExitCode.DRIVER_UNAVAILABLE.code();
+            PosixException failed = Libc.execve(runtime, argv, environment(env), 3 + keep);
+            throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, failed.getMessage());
         } catch (RuntimeException e) {
-            err.println("jaccel runtime: internal error: " + e);
-            return 1;
+            return Failures.report("jaccel runtime", e, err, invocation.debug());
         }
     }
 

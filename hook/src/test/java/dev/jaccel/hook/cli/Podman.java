@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Real podman 4.3 as the build machines run it (DESIGN.md, machine facts): vfs storage, cgroupfs,
+ * Real podman 4.3 as the build machines run it (docs/design.md §6): vfs storage, cgroupfs,
  * no network, explicit ulimits, a local busybox rootfs.
  */
 final class Podman {

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Security regressions (nvidia-toolkit.md §6, CVE-2024-0132/0134, CVE-2025-23267): a container
+ * Security regressions (docs/nvidia-container-semantics.md §6, CVE-2024-0132/0134, CVE-2025-23267): a container
  * root whose /dev, library directory or /etc/ld.so.cache is a symlink to a host path must not make
  * jaccel write outside the root.
  */

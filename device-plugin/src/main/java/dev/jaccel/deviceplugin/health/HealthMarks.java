@@ -68,7 +68,7 @@ public final class HealthMarks implements AutoCloseable {
         }
         String line = reason.replace('\n', ' ');
         try {
-            AtomicFiles.write(dir.resolve(unit), (line + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(dir.resolve(unit), (line + "\n").getBytes(StandardCharsets.UTF_8), 0600);
         } catch (IOException e) {
             log.accept("cannot record the mark of " + unit + " in " + dir + " (" + e.getMessage()
                     + "): it lasts until the plugin stops");

@@ -107,6 +107,8 @@ public final class NeuronPreference extends AllocationPreference {
             previousDevice = device;
             if (fixedSet.contains(p)) {
                 covered++;
+            } else if (n == picked.length) {
+                return null;   // the window leaves out a must-include id
             } else {
                 picked[n++] = p;
             }

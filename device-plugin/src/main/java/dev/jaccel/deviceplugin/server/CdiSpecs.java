@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ import java.util.function.Consumer;
  * The CDI specs the {@code cdi-cri} strategy names: the files {@code jaccel cdi generate} writes
  * ({@code <dir>/jaccel-nvidia.json}, {@code <dir>/jaccel-neuron.json}), with the same generator.
  * A spec that is missing or differs from what this host's inventory gives is stale and is
- * rewritten (atomically, mode 0644): at start and before an Allocate whenever the file changed
+ * rewritten (atomically, mode 0644 for a new file): at start and before an Allocate whenever the file changed
  * since it was last checked (one {@code stat} per file otherwise).
  */
 public final class CdiSpecs implements Runnable {
@@ -54,8 +53,7 @@ public final class CdiSpecs implements Runnable {
                 byte[] current = now == null ? null : Files.readAllBytes(file);
                 if (!Arrays.equals(current, e.getValue())) {
                     Files.createDirectories(file.getParent());
-                    AtomicFiles.write(file, e.getValue());
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+                    AtomicFiles.write(file, e.getValue(), AtomicFiles.FILE_MODE);
                     log.accept((current == null ? "wrote " : "rewrote stale ") + file);
                 }
             } catch (IOException ex) {

@@ -117,7 +117,7 @@ public final class KubeletSession {
         }
     }
 
-    private void handle(List<WatchEvent<?>> events) throws IOException {
+    private void handle(List<WatchEvent<?>> events) {
         boolean kubeletCreated = false;
         for (WatchEvent<?> ev : events) {
             if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
@@ -137,13 +137,21 @@ public final class KubeletSession {
         registerPending();
     }
 
-    /** Re-creates every socket of ours that is gone; it must be registered again. */
-    private void restartMissing() throws IOException {
+    /**
+     * Re-creates every socket of ours that is gone; it must be registered again. A socket that
+     * cannot be created now (the directory is being re-created) is tried again at the next check.
+     */
+    private void restartMissing() {
         for (Endpoint e : endpoints) {
-            if (!e.socketPresent()) {
-                log.accept(e.socket() + " was removed: serving it again");
-                e.start();
-                unregistered.add(e);
+            if (!e.socketPresent() && Files.isDirectory(dir)) {
+                try {
+                    e.start();
+                    log.accept(e.socket() + " was removed: serving it again");
+                    unregistered.add(e);
+                } catch (IOException ex) {
+                    log.accept("cannot serve " + e.socket() + " again yet (" + ex.getMessage() + "); trying again in "
+                            + CHECK_EVERY_TICKS + " s");
+                }
             }
         }
     }

@@ -151,7 +151,7 @@ public final class ResourceService extends DevicePluginGrpc.DevicePluginImplBase
             case USAGE -> Status.INVALID_ARGUMENT;
             case UNSATISFIED -> Status.FAILED_PRECONDITION;
             case DRIVER_UNAVAILABLE -> Status.UNAVAILABLE;
-            case OK -> Status.INTERNAL;
+            case OK, INTERNAL -> Status.INTERNAL;
         };
     }
 

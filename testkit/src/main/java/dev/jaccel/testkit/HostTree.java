@@ -81,6 +81,18 @@ public final class HostTree {
         return this;
     }
 
+    /** Writes a binary file (parents created). */
+    public HostTree file(String absolute, byte[] content) {
+        Path p = path(absolute);
+        try {
+            Files.createDirectories(p.getParent());
+            Files.write(p, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** Makes a directory (and parents). */
     public HostTree dir(String absolute) {
         try {

@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * <li>for MIG: {@code proc/driver/nvidia-caps/mig-minors} (the static table of every cap of every
  *     GPU, like the driver's), the capability files of the configured instances under
  *     {@code proc/driver/nvidia/capabilities}, and {@code dev/nvidia-caps/nvidia-cap<M>};</li>
- * <li>driver files: {@code usr/lib/x86_64-linux-gnu/lib*.so.<version>} with {@code .so.1} links and
+ * <li>driver files: {@code usr/lib/x86_64-linux-gnu/lib*.so.<version>} (small ELF shared objects whose
+ *     {@code DT_SONAME} is {@code lib*.so.1}, see {@link TinyElf}) with {@code .so.1} links, and
  *     {@code usr/bin/nvidia-*}: small regular files.</li>
  * </ul>
  * Optional extra config keys read here (the fake ignores them): {@code kernelModuleVersion}
@@ -187,7 +188,8 @@ public final class NvidiaHostFixture {
     private static void writeDriverFiles(HostTree tree, String version) {
         for (String lib : LIBRARIES) {
             String dir = "/usr/lib/x86_64-linux-gnu/";
-            tree.file(dir + lib + "." + version, "fake " + lib + " " + version + "\n");
+            // a real ELF header with the soname the driver's libraries have (lib*.so.1), as ldconfig reads it
+            tree.file(dir + lib + "." + version, TinyElf.sharedObject(lib + ".1", "fake " + lib + " " + version + "\n"));
             tree.symlink(dir + lib + ".1", lib + "." + version);
         }
         for (String bin : BINARIES) {

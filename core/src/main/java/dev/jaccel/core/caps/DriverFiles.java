@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * ({@code src/nvc_info.c}, {@code src/nvc_mount.c}; docs/nvidia-container-semantics.md §3 step 8):
  * video brings the compute libraries too, display the graphics ones; the persistenced and
  * fabricmanager sockets come with utility, the MPS directory with compute.
- * Libraries are mounted at their host path, as NVIDIA's CDI specs do.
+ * Libraries are mounted by their soname into one folder ({@link #mounts}).
  */
 public final class DriverFiles {
     /** Sockets must stay connectable (no {@code ro}); NVIDIA mounts them nosuid,nodev,noexec. */
@@ -55,8 +55,127 @@ public final class DriverFiles {
             "/lib/i386-linux-gnu", "/lib32");
     static final List<String> BINARY_DIRS = List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin");
     static final String CONTAINER_BIN_DIR = "/usr/bin";
+    static final String MPS_DIRECTORY = "/tmp/nvidia-mps";
+
+    /** The {@code libcuda.so} development name programs and JIT linkers open, beside {@code libcuda.so.1}. */
+    static final String LIBCUDA_DEVELOPMENT_NAME = "libcuda.so";
 
     private DriverFiles() {
+    }
+
+    /**
+     * Every file of the driver installation a container could get, found once (it changes only
+     * with the driver): {@code jaccel inventory refresh} stores it in the snapshot so that a
+     * container start walks no folder. Libraries carry their ELF {@code DT_SONAME}.
+     *
+     * @param driverVersion the exact driver version ({@code 550.54.15}); {@code null} finds no libraries
+     */
+    public static DriverFileIndex index(HostContext host, String driverVersion) {
+        List<DriverFileIndex.DriverFile> files = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
+        if (driverVersion != null && !driverVersion.isBlank()) {
+            Set<String> names = new HashSet<>();
+            for (List<String> group : LIBRARIES.values()) {
+                for (String lib : group) {
+                    names.add(lib + ".so." + driverVersion);
+                }
+            }
+            for (String dir : LIBRARY_DIRS) {
+                libraries(host, dir, DriverFileIndex.Kind.LIBRARY, names, files, seen, notes);
+                libraries(host, dir + "/vdpau", DriverFileIndex.Kind.LIBRARY, names, files, seen, notes);
+            }
+            for (String dir : LIBRARY32_DIRS) {
+                libraries(host, dir, DriverFileIndex.Kind.LIBRARY32, names, files, seen, notes);
+            }
+            String firmware = "/lib/firmware/nvidia/" + driverVersion;
+            for (Path fw : list(host.host(firmware), "gsp")) {
+                if (fw.getFileName().toString().endsWith(".bin")) {
+                    add(host, DriverFileIndex.Kind.FIRMWARE, firmware + "/" + fw.getFileName(), null, files, seen);
+                }
+            }
+        }
+        for (List<String> group : BINARIES.values()) {
+            for (String bin : group) {
+                for (String dir : BINARY_DIRS) {
+                    if (Files.isRegularFile(host.host(dir + "/" + bin), LinkOption.NOFOLLOW_LINKS)) {
+                        add(host, DriverFileIndex.Kind.BINARY, dir + "/" + bin, null, files, seen);
+                        break;
+                    }
+                }
+            }
+        }
+        for (String socket : List.of("nvidia-persistenced/socket", "nvidia-fabricmanager/socket")) {
+            for (String run : List.of("/run/", "/var/run/")) {
+                Path p = host.host(run + socket);
+                if (Files.exists(p) && !Files.isDirectory(p)) {
+                    add(host, DriverFileIndex.Kind.SOCKET, run + socket, null, files, seen);
+                    break;
+                }
+            }
+        }
+        if (Files.isDirectory(host.host(MPS_DIRECTORY), LinkOption.NOFOLLOW_LINKS)) {
+            add(host, DriverFileIndex.Kind.DIRECTORY, MPS_DIRECTORY, null, files, seen);
+        }
+        return new DriverFileIndex(host.hostRoot().toString(), driverVersion, files, notes);
+    }
+
+    /**
+     * The mounts a capability set brings, from an index: no file system access. Driver libraries
+     * are mounted under their {@code DT_SONAME} (and {@code libcuda.so}), the names the dynamic
+     * loader looks for, in {@code libraryDir}: a folder on the image's default search path, so no
+     * {@code ldconfig} has to run over a tree the image controls (docs/design.md, "Driver
+     * libraries"). {@code null} keeps the host's own folder (CDI specs, which know no image).
+     */
+    public static List<MountEdit> mounts(DriverFileIndex index, Set<DriverCapability> caps, String libraryDir,
+                                         Consumer<String> warnings) {
+        List<MountEdit> mounts = new ArrayList<>();
+        Set<String> targets = new HashSet<>();
+        Set<String> libraries = new HashSet<>();
+        for (DriverCapability c : libraryGroups(caps)) {
+            libraries.addAll(LIBRARIES.get(c));
+        }
+        if (index.driverVersion() == null || index.driverVersion().isBlank()) {
+            warnings.accept("the NVIDIA driver version is unknown: no driver libraries are mounted");
+        } else if (!caps.isEmpty() && index.files().stream().noneMatch(f -> f.kind() == DriverFileIndex.Kind.LIBRARY)) {
+            warnings.accept("no NVIDIA driver libraries ending in ." + index.driverVersion() + " were found under "
+                    + index.hostRoot() + " (searched " + String.join(", ", LIBRARY_DIRS) + ")");
+        }
+        for (DriverFileIndex.DriverFile f : index.files()) {
+            switch (f.kind()) {
+                case LIBRARY -> {
+                    if (libraries.contains(f.baseName())) {
+                        String dir = libraryDir == null ? parent(f.path()) : libraryDir + vdpauSuffix(f.path());
+                        library(f, dir, mounts, targets);
+                    }
+                }
+                case LIBRARY32 -> {
+                    if (caps.contains(DriverCapability.COMPAT32) && libraries.contains(f.baseName())) {
+                        library(f, parent(f.path()), mounts, targets);
+                    }
+                }
+                case BINARY -> {
+                    for (Map.Entry<DriverCapability, List<String>> e : BINARIES.entrySet()) {
+                        if (caps.contains(e.getKey()) && e.getValue().contains(f.baseName())) {
+                            add(f.hostPath(), CONTAINER_BIN_DIR + "/" + f.baseName(), MountEdit.DRIVER_FILE_OPTIONS,
+                                    mounts, targets);
+                        }
+                    }
+                }
+                case FIRMWARE -> add(f.hostPath(), f.path(), MountEdit.DRIVER_FILE_OPTIONS, mounts, targets);
+                case SOCKET -> {
+                    if (caps.contains(DriverCapability.UTILITY)) {
+                        add(f.hostPath(), f.path(), IPC_OPTIONS, mounts, targets);
+                    }
+                }
+                case DIRECTORY -> {
+                    if (caps.contains(DriverCapability.COMPUTE)) {
+                        add(f.hostPath(), f.path(), IPC_OPTIONS, mounts, targets);
+                    }
+                }
+            }
+        }
+        return mounts;
     }
 
     /**
@@ -66,56 +185,34 @@ public final class DriverFiles {
      */
     public static List<MountEdit> locate(HostContext host, String driverVersion, Set<DriverCapability> caps,
                                          Consumer<String> warnings) {
-        List<MountEdit> mounts = new ArrayList<>();
-        Set<Path> seen = new HashSet<>();
-        if (driverVersion == null || driverVersion.isBlank()) {
-            warnings.accept("the NVIDIA driver version is unknown: no driver libraries are mounted");
-        } else {
-            Set<String> names = new HashSet<>();
-            for (DriverCapability c : libraryGroups(caps)) {
-                for (String lib : LIBRARIES.get(c)) {
-                    names.add(lib + ".so." + driverVersion);
-                }
-            }
-            List<String> dirs = new ArrayList<>(LIBRARY_DIRS);
-            if (caps.contains(DriverCapability.COMPAT32)) {
-                dirs.addAll(LIBRARY32_DIRS);
-            }
-            for (String dir : dirs) {
-                addMatching(host, dir, names, mounts, seen);
-                addMatching(host, dir + "/vdpau", names, mounts, seen);
-            }
-            if (mounts.isEmpty() && !caps.isEmpty()) {
-                warnings.accept("no NVIDIA driver libraries ending in ." + driverVersion + " were found under "
-                        + host.hostRoot() + " (searched " + String.join(", ", dirs) + ")");
-            }
-            for (Path fw : list(host.host("/lib/firmware/nvidia/" + driverVersion), "gsp*.bin")) {
-                add(host, "/lib/firmware/nvidia/" + driverVersion + "/" + fw.getFileName(), fw,
-                        MountEdit.DRIVER_FILE_OPTIONS, mounts, seen);
-            }
+        DriverFileIndex index = index(host, driverVersion);
+        index.notes().forEach(warnings);
+        return mounts(index, caps, null, warnings);
+    }
+
+    private static void library(DriverFileIndex.DriverFile f, String dir, List<MountEdit> mounts, Set<String> targets) {
+        String name = f.soname() != null ? f.soname() : f.path().substring(f.path().lastIndexOf('/') + 1);
+        add(f.hostPath(), dir + "/" + name, MountEdit.DRIVER_FILE_OPTIONS, mounts, targets);
+        if (f.baseName().equals("libcuda")) {
+            add(f.hostPath(), dir + "/" + LIBCUDA_DEVELOPMENT_NAME, MountEdit.DRIVER_FILE_OPTIONS, mounts, targets);
         }
-        for (DriverCapability c : EnumSet.copyOf(BINARIES.keySet())) {
-            if (caps.contains(c)) {
-                for (String bin : BINARIES.get(c)) {
-                    for (String dir : BINARY_DIRS) {
-                        Path p = host.host(dir + "/" + bin);
-                        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                            add(host, CONTAINER_BIN_DIR + "/" + bin, p, MountEdit.DRIVER_FILE_OPTIONS, mounts, seen);
-                            break;
-                        }
-                    }
-                }
-            }
+    }
+
+    private static void add(String hostPath, String containerPath, List<String> options, List<MountEdit> mounts,
+                            Set<String> targets) {
+        if (targets.add(containerPath)) {
+            mounts.add(new MountEdit(hostPath, containerPath, options));
         }
-        if (caps.contains(DriverCapability.UTILITY)) {
-            addSocket(host, "nvidia-persistenced/socket", mounts, seen);
-            addSocket(host, "nvidia-fabricmanager/socket", mounts, seen);
-        }
-        if (caps.contains(DriverCapability.COMPUTE) && Files.isDirectory(host.host("/tmp/nvidia-mps"),
-                LinkOption.NOFOLLOW_LINKS)) {
-            add(host, "/tmp/nvidia-mps", host.host("/tmp/nvidia-mps"), IPC_OPTIONS, mounts, seen);
-        }
-        return mounts;
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "" : path.substring(0, slash);
+    }
+
+    /** VDPAU drivers live in a {@code vdpau} sub-folder of the library folder, where libvdpau looks. */
+    private static String vdpauSuffix(String path) {
+        return parent(path).endsWith("/vdpau") ? "/vdpau" : "";
     }
 
     /** The library groups a capability set turns on, with lnc's implications. */
@@ -135,29 +232,20 @@ public final class DriverFiles {
         return groups;
     }
 
-    private static void addMatching(HostContext host, String dir, Set<String> names, List<MountEdit> mounts,
-                                    Set<Path> seen) {
-        for (Path p : list(host.host(dir), "*.so.*")) {
+    private static void libraries(HostContext host, String dir, DriverFileIndex.Kind kind, Set<String> names,
+                                  List<DriverFileIndex.DriverFile> files, Set<Path> seen, List<String> notes) {
+        for (Path p : list(host.host(dir), "lib")) {
             String name = p.getFileName().toString();
             if (names.contains(name) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                add(host, dir + "/" + name, p, MountEdit.DRIVER_FILE_OPTIONS, mounts, seen);
+                add(host, kind, dir + "/" + name, Sonames.of(p, notes::add), files, seen);
             }
         }
     }
 
-    private static void addSocket(HostContext host, String relative, List<MountEdit> mounts, Set<Path> seen) {
-        for (String run : List.of("/run/", "/var/run/")) {
-            Path p = host.host(run + relative);
-            if (Files.exists(p) && !Files.isDirectory(p)) {
-                add(host, run + relative, p, IPC_OPTIONS, mounts, seen);
-                return;
-            }
-        }
-    }
-
-    /** Adds a mount unless the same host file was already added (e.g. /lib is a link to /usr/lib). */
-    private static void add(HostContext host, String containerPath, Path hostPath, List<String> options,
-                            List<MountEdit> mounts, Set<Path> seen) {
+    /** Adds a file unless the same host file was already added (e.g. /lib is a link to /usr/lib). */
+    private static void add(HostContext host, DriverFileIndex.Kind kind, String path, String soname,
+                            List<DriverFileIndex.DriverFile> files, Set<Path> seen) {
+        Path hostPath = host.host(path);
         Path identity;
         try {
             identity = hostPath.toRealPath();
@@ -165,16 +253,18 @@ public final class DriverFiles {
             identity = hostPath;
         }
         if (seen.add(identity)) {
-            mounts.add(new MountEdit(hostPath.toString(), containerPath, options));
+            files.add(new DriverFileIndex.DriverFile(kind, path, hostPath.toString(), soname));
         }
     }
 
-    private static List<Path> list(Path dir, String glob) {
+    /** The entries of {@code dir} whose name starts with {@code prefix}, sorted; none when unreadable. */
+    private static List<Path> list(Path dir, String prefix) {
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(prefix))) {
             entries.forEach(out::add);
         } catch (IOException e) {
             return out; // an unreadable directory holds nothing we can mount

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * naming, tk:pkg/nvcdi/namer.go), and {@code aws.amazon.com/neuron} by index and {@code all}
  * (the resource name of AWS's device plugin). The edits are the planner's building blocks
  * ({@link NvidiaEdits}, {@link NeuronEdits}), so a CDI device injects what {@code jaccel plan}
- * would for the same device, plus the libraries' {@link SonameLinks} (no hook makes them here). A vendor with no device gets no spec: CDI refuses a device without
+ * would for the same device (libraries by soname in the host's library folder, so the runtime alone
+ * applies a spec: no hook). A vendor with no device gets no spec: CDI refuses a device without
  * edits, and an {@code all} that injects nothing would only hide the mistake.
  */
 public final class CdiGenerator {
@@ -81,8 +82,7 @@ public final class CdiGenerator {
             }
         }
         put(devices, ALL, all);
-        ContainerEdits common = NvidiaEdits.common(nvidia, CAPABILITIES, host, warnings);
-        common = new ContainerEdits(common.env(), common.deviceNodes(), SonameLinks.with(common.mounts()), common.hooks());
+        ContainerEdits common = NvidiaEdits.common(nvidia, CAPABILITIES, host, null, warnings);
         return Optional.of(CdiSpec.of(NVIDIA_KIND, devices, common));
     }
 

@@ -1,5 +1,7 @@
 package dev.jaccel.core.model;
 
+import dev.jaccel.core.caps.DriverFileIndex;
+
 import java.util.List;
 
 /**
@@ -11,14 +13,30 @@ import java.util.List;
  * @param kernelModuleVersion from {@code /proc/driver/nvidia/version}
  * @param controlNodes        nvidiactl, nvidia-uvm, nvidia-uvm-tools, nvidia-modeset as present on the host
  * @param notes               why a device or field is missing (a GPU NVML may not open, a lost GPU)
+ * @param driverFiles         the driver's files located under the host root, when known (the snapshot
+ *                            carries them); null: the planner locates them when it needs them
  */
 public record NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
                               String kernelModuleVersion, List<GpuDevice> devices,
-                              List<DeviceNode> controlNodes, List<String> notes) implements VendorInventory {
+                              List<DeviceNode> controlNodes, List<String> notes,
+                              DriverFileIndex driverFiles) implements VendorInventory {
     public NvidiaInventory {
         devices = List.copyOf(devices);
         controlNodes = List.copyOf(controlNodes);
         notes = List.copyOf(notes);
+    }
+
+    /** An inventory whose driver files are not located yet. */
+    public NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
+                           String kernelModuleVersion, List<GpuDevice> devices, List<DeviceNode> controlNodes,
+                           List<String> notes) {
+        this(driverVersion, nvmlVersion, cudaDriverVersion, kernelModuleVersion, devices, controlNodes, notes, null);
+    }
+
+    /** The same inventory with its driver files located. */
+    public NvidiaInventory withDriverFiles(DriverFileIndex files) {
+        return new NvidiaInventory(driverVersion, nvmlVersion, cudaDriverVersion, kernelModuleVersion, devices,
+                controlNodes, notes, files);
     }
 
     /** An inventory without notes. */

@@ -14,13 +14,27 @@ import java.util.Map;
  * @param annotations       spec annotations
  * @param mountDestinations destinations of the spec's mounts whose source is {@code /dev/null}
  * @param privileged        {@code CAP_SYS_ADMIN} in the bounding set (NVIDIA's definition)
+ * @param libraryDirectory  the image's folder for driver libraries (one its dynamic loader searches by
+ *                          default, see {@code ImageLibraryDirectory}), or null when the image is not
+ *                          known (CDI specs, {@code jaccel plan}): the host's own folders are used
  */
 public record ContainerRequest(Map<String, String> env, Map<String, String> annotations,
-                               List<String> mountDestinations, boolean privileged) {
+                               List<String> mountDestinations, boolean privileged, String libraryDirectory) {
     public ContainerRequest {
         env = Map.copyOf(env);
         annotations = Map.copyOf(annotations);
         mountDestinations = List.copyOf(mountDestinations);
+    }
+
+    /** A request whose image is not known. */
+    public ContainerRequest(Map<String, String> env, Map<String, String> annotations, List<String> mountDestinations,
+                            boolean privileged) {
+        this(env, annotations, mountDestinations, privileged, null);
+    }
+
+    /** The same request for an image whose driver-library folder is {@code directory}. */
+    public ContainerRequest withLibraryDirectory(String directory) {
+        return new ContainerRequest(env, annotations, mountDestinations, privileged, directory);
     }
 
     public static ContainerRequest ofEnv(Map<String, String> env) {

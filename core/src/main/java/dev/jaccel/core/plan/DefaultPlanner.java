@@ -139,7 +139,7 @@ public final class DefaultPlanner implements Planner {
         new RequirementChecker(config.cudaMinorVersionCompatibility(), warnings::add)
                 .check(requirements, facts, DeviceFacts.hostOnly(nvidia.driverVersion(), nvidia.cudaDriverVersion()));
 
-        ContainerEdits edits = NvidiaEdits.common(nvidia, caps, host, warnings::add);
+        ContainerEdits edits = NvidiaEdits.common(nvidia, caps, host, request.libraryDirectory(), warnings::add);
         for (GpuDevice g : selection.gpus()) {
             edits = edits.plus(NvidiaEdits.gpu(g));
         }

@@ -1,6 +1,7 @@
 package dev.jaccel.core.plan;
 
 import dev.jaccel.core.caps.ControlNodes;
+import dev.jaccel.core.caps.DriverFileIndex;
 import dev.jaccel.core.caps.DriverCapability;
 import dev.jaccel.core.caps.DriverFiles;
 import dev.jaccel.core.edits.ContainerEdits;
@@ -47,13 +48,21 @@ public final class NvidiaEdits {
      * What every NVIDIA container gets for its capabilities, whatever GPUs it has (also for
      * {@code none}): the control nodes, the driver's libraries, binaries, sockets and firmware.
      * A CDI spec passes every capability: NVIDIA's CDI specs ignore capabilities and inject
-     * everything discovered (docs/nvidia-container-semantics.md §1.4).
+     * everything discovered (docs/nvidia-container-semantics.md §1.4). The driver files come from the
+     * inventory when it carries them (the snapshot does), else they are located now.
+     *
+     * @param libraryDirectory the image's folder for the libraries, null for the host's own
      */
     public static ContainerEdits common(NvidiaInventory inventory, Set<DriverCapability> caps, HostContext host,
-                                        Consumer<String> warnings) {
+                                        String libraryDirectory, Consumer<String> warnings) {
+        DriverFileIndex files = inventory.driverFiles();
+        if (files == null) {
+            files = DriverFiles.index(host, inventory.driverVersion());
+            files.notes().forEach(warnings);
+        }
         return new ContainerEdits(List.of(VISIBLE_DEVICES_VOID),
                 ControlNodes.select(inventory.controlNodes(), caps).stream().map(NvidiaEdits::node).toList(),
-                DriverFiles.locate(host, inventory.driverVersion(), caps, warnings), List.of());
+                DriverFiles.mounts(files, caps, libraryDirectory, warnings), List.of());
     }
 
     /** A device node edit from the host's record: path, hostPath, type {@code c}, major, minor. */

@@ -2,6 +2,7 @@ package dev.jaccel.core.caps;
 
 import dev.jaccel.core.edits.MountEdit;
 import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.testkit.TinyElf;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +38,8 @@ class DriverFilesTest {
         for (String lib : List.of("libcuda.so." + V, "libnvidia-ml.so." + V, "libnvidia-ptxjitcompiler.so." + V,
                 "libnvidia-encode.so." + V, "libnvcuvid.so." + V, "libnvidia-glcore.so." + V, "libEGL_nvidia.so." + V,
                 "libnvidia-ngx.so." + V, "libnvidia-ml.so.535.104.05", "libcudart.so.12.4.1", "vdpau/libvdpau_nvidia.so." + V)) {
-            touch(LIB + lib);
+            String base = lib.substring(lib.lastIndexOf('/') + 1, lib.indexOf(".so."));
+            library(LIB + lib, lib.endsWith(V) ? base + ".so.1" : null);
         }
         Files.createSymbolicLink(host.host(LIB + "libcuda.so.1"), Path.of("libcuda.so." + V));
         touch("/usr/lib/i386-linux-gnu/libcuda.so." + V);
@@ -44,6 +47,12 @@ class DriverFilesTest {
         touch("/usr/bin/nvidia-cuda-mps-control");
         touch("/lib/firmware/nvidia/" + V + "/gsp_ga10x.bin");
         Files.createDirectories(host.host("/tmp/nvidia-mps"));
+    }
+
+    private void library(String path, String soname) throws IOException {
+        Path p = host.host(path);
+        Files.createDirectories(p.getParent());
+        Files.write(p, TinyElf.sharedObject(soname, "fake"));
     }
 
     private void touch(String path) throws IOException {
@@ -59,14 +68,14 @@ class DriverFilesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "utility | libnvidia-ml.so.550.54.15 | nvidia-smi | libcuda.so.550.54.15",
-            "compute | libcuda.so.550.54.15 | nvidia-cuda-mps-control | nvidia-smi",
-            "compute | libnvidia-ptxjitcompiler.so.550.54.15 | /tmp/nvidia-mps | libnvidia-ml.so.550.54.15",
-            "video | libnvidia-encode.so.550.54.15 | libcuda.so.550.54.15 | libnvidia-glcore.so.550.54.15",
-            "video | vdpau/libvdpau_nvidia.so.550.54.15 | libnvcuvid.so.550.54.15 | /tmp/nvidia-mps",
-            "graphics | libnvidia-glcore.so.550.54.15 | libEGL_nvidia.so.550.54.15 | libcuda.so.550.54.15",
-            "display | libEGL_nvidia.so.550.54.15 | libnvidia-glcore.so.550.54.15 | libnvidia-encode.so.550.54.15",
-            "ngx | libnvidia-ngx.so.550.54.15 | gsp_ga10x.bin | libnvidia-ml.so.550.54.15",
+            "utility | libnvidia-ml.so.1 | nvidia-smi | libcuda.so.1",
+            "compute | libcuda.so.1 | nvidia-cuda-mps-control | nvidia-smi",
+            "compute | libnvidia-ptxjitcompiler.so.1 | /tmp/nvidia-mps | libnvidia-ml.so.1",
+            "video | libnvidia-encode.so.1 | libcuda.so.1 | libnvidia-glcore.so.1",
+            "video | vdpau/libvdpau_nvidia.so.1 | libnvcuvid.so.1 | /tmp/nvidia-mps",
+            "graphics | libnvidia-glcore.so.1 | libEGL_nvidia.so.1 | libcuda.so.1",
+            "display | libEGL_nvidia.so.1 | libnvidia-glcore.so.1 | libnvidia-encode.so.1",
+            "ngx | libnvidia-ngx.so.1 | gsp_ga10x.bin | libnvidia-ml.so.1",
     })
     void capabilityBringsItsFilesAndNotOthers(String caps, String has1, String has2, String hasNot) {
         List<String> paths = containerPaths(caps);
@@ -79,24 +88,57 @@ class DriverFilesTest {
         return path.equals(name) || path.endsWith("/" + name);
     }
 
-    @Test
-    void librariesMatchTheExactDriverVersionOnlyAndKeepTheirHostPath() {
-        List<MountEdit> mounts = DriverFiles.locate(host, V, Set.of(DriverCapability.UTILITY, DriverCapability.COMPUTE),
-                w -> { });
-        MountEdit cuda = mounts.stream().filter(m -> m.containerPath().endsWith("libcuda.so." + V)).findFirst()
-                .orElseThrow();
-        assertEquals(LIB + "libcuda.so." + V, cuda.containerPath());
-        assertEquals(host.host(LIB + "libcuda.so." + V).toString(), cuda.hostPath());
-        assertEquals(MountEdit.DRIVER_FILE_OPTIONS, cuda.options());
-        assertTrue(mounts.stream().noneMatch(m -> m.containerPath().contains("535.104.05")
-                || m.containerPath().contains("libcudart") || m.containerPath().endsWith("libcuda.so.1")
-                || m.containerPath().contains("i386")), mounts.toString());
-        assertTrue(mounts.stream().anyMatch(m -> m.containerPath().equals("/usr/bin/nvidia-smi")));
+    /**
+     * Libraries are mounted by soname (and libcuda also as libcuda.so) in the image's folder, or the
+     * host's when the image is not known; only the exact driver version's files count.
+     */
+    @ParameterizedTest(name = "library folder {0}")
+    @CsvSource(nullValues = "none", value = {
+            "none,                      /usr/lib/x86_64-linux-gnu",
+            "/usr/lib64,                /usr/lib64",
+            "/usr/lib/x86_64-linux-gnu, /usr/lib/x86_64-linux-gnu",
+    })
+    void librariesGoBySonameIntoTheLibraryFolder(String libraryDir, String expectedDir) {
+        List<MountEdit> mounts = DriverFiles.mounts(DriverFiles.index(host, V),
+                Set.of(DriverCapability.UTILITY, DriverCapability.COMPUTE), libraryDir, w -> { });
+        Map<String, String> byTarget = new java.util.HashMap<>();
+        mounts.forEach(m -> byTarget.put(m.containerPath(), m.hostPath()));
+        String cuda = host.host(LIB + "libcuda.so." + V).toString();
+        assertEquals(cuda, byTarget.get(expectedDir + "/libcuda.so.1"), byTarget.toString());
+        assertEquals(cuda, byTarget.get(expectedDir + "/libcuda.so"), "the development name too");
+        assertEquals(host.host(LIB + "libnvidia-ml.so." + V).toString(), byTarget.get(expectedDir + "/libnvidia-ml.so.1"));
+        assertTrue(mounts.stream().allMatch(m -> m.options().equals(MountEdit.DRIVER_FILE_OPTIONS)
+                || m.containerPath().equals("/tmp/nvidia-mps")), mounts.toString());
+        assertTrue(mounts.stream().noneMatch(m -> m.hostPath().contains("535.104.05")
+                || m.hostPath().contains("libcudart") || m.hostPath().contains("i386")), mounts.toString());
+        assertTrue(byTarget.containsKey("/usr/bin/nvidia-smi"));
+    }
+
+    @ParameterizedTest(name = "soname {0}")
+    @CsvSource(nullValues = "none", value = {
+            // DT_SONAME of libcuda | the name it is mounted under
+            "libcuda.so.1,                                      libcuda.so.1",
+            "none,                                              libcuda.so.550.54.15",
+            "../../../../proc/1/root/etc/ld.so.preload,         libcuda.so.550.54.15",
+            "sub/libcuda.so.1,                                  libcuda.so.550.54.15",
+            "..,                                                libcuda.so.550.54.15",
+    })
+    void onlyAPlainFileNameIsTakenAsSoname(String soname, String mountedAs) throws IOException {
+        library(LIB + "libcuda.so." + V, soname);
+        DriverFileIndex index = DriverFiles.index(host, V);
+        List<String> paths = DriverFiles.mounts(index, Set.of(DriverCapability.COMPUTE), "/usr/lib64", w -> { })
+                .stream().map(MountEdit::containerPath).toList();
+        assertTrue(paths.contains("/usr/lib64/" + mountedAs), paths.toString());
+        assertTrue(paths.stream().allMatch(p -> p.startsWith("/usr/lib64/") && !p.substring(11).contains("/")
+                || !p.startsWith("/usr/lib64")), paths.toString());
+        boolean refused = soname != null && !soname.equals(mountedAs);
+        assertEquals(refused, index.notes().stream().anyMatch(n -> n.contains("is not a plain file name")), index.notes().toString());
     }
 
     @Test
     void compat32AddsThe32BitLibraries() {
         assertTrue(containerPaths("compute,compat32").contains("/usr/lib/i386-linux-gnu/libcuda.so." + V));
+        assertTrue(containerPaths("compute").stream().noneMatch(p -> p.contains("i386")));
     }
 
     @Test
@@ -127,6 +169,6 @@ class DriverFilesTest {
     void aLinkedLibraryDirectoryIsMountedOnce() throws IOException {
         Files.createDirectories(host.host("/lib"));
         Files.createSymbolicLink(host.host("/lib/x86_64-linux-gnu"), host.host("/usr/lib/x86_64-linux-gnu"));
-        assertEquals(1, containerPaths("compute").stream().filter(p -> p.endsWith("/libcuda.so." + V)).count());
+        assertEquals(1, containerPaths("compute").stream().filter(p -> p.endsWith("/libcuda.so.1")).count());
     }
 }

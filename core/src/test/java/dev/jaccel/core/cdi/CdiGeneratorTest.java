@@ -11,6 +11,7 @@ import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
 import dev.jaccel.core.model.NvidiaInventory;
 import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.testkit.TinyElf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,8 +95,8 @@ class CdiGeneratorTest {
     void commonEditsCarryControlNodesVoidSelectorAndEveryCapabilitysDriverFiles() throws IOException {
         Path lib = root.resolve("usr/lib/x86_64-linux-gnu");
         Files.createDirectories(lib);
-        Files.writeString(lib.resolve("libcuda.so.580.95.05"), "elf");
-        Files.writeString(lib.resolve("libnvidia-ml.so.580.95.05"), "elf");
+        Files.write(lib.resolve("libcuda.so.580.95.05"), TinyElf.sharedObject("libcuda.so.1", ""));
+        Files.write(lib.resolve("libnvidia-ml.so.580.95.05"), TinyElf.sharedObject("libnvidia-ml.so.1", ""));
         Files.writeString(lib.resolve("libcuda.so.570.10.01"), "an older driver's leftover");
         Files.createSymbolicLink(lib.resolve("libcuda.so.1"), Path.of("libcuda.so.580.95.05"));
         Files.createSymbolicLink(lib.resolve("libfoo.so.1"), Path.of("/etc/passwd"));
@@ -107,13 +108,14 @@ class CdiGeneratorTest {
         assertEquals(List.of("/dev/nvidiactl", "/dev/nvidia-uvm"),
                 common.deviceNodes().stream().map(DeviceNodeEdit::path).toList());
         List<String> options = List.of("ro", "nosuid", "nodev", "bind");
+        // libraries by soname in the host's folder: what the loader opens, with no hook to make links
+        String cuda = lib.resolve("libcuda.so.580.95.05").toString();
         assertEquals(List.of(
-                        new MountEdit(lib.resolve("libcuda.so.580.95.05").toString(),
-                                "/usr/lib/x86_64-linux-gnu/libcuda.so.580.95.05", options),
+                        new MountEdit(cuda, "/usr/lib/x86_64-linux-gnu/libcuda.so.1", options),
+                        new MountEdit(cuda, "/usr/lib/x86_64-linux-gnu/libcuda.so", options),
                         new MountEdit(lib.resolve("libnvidia-ml.so.580.95.05").toString(),
-                                "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.95.05", options),
-                        new MountEdit(root.resolve("usr/bin/nvidia-smi").toString(), "/usr/bin/nvidia-smi", options),
-                        new MountEdit(lib.resolve("libcuda.so.1").toString(), "/usr/lib/x86_64-linux-gnu/libcuda.so.1", options)),
+                                "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1", options),
+                        new MountEdit(root.resolve("usr/bin/nvidia-smi").toString(), "/usr/bin/nvidia-smi", options)),
                 common.mounts());
         assertEquals(List.of(), warnings);
     }

@@ -10,6 +10,7 @@ import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.fixtures.TestHosts;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.testkit.TinyElf;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class DefaultPlannerTest {
         host = HostContext.ofRoot(root);
         for (String f : List.of(LIBCUDA, LIBNVML)) {
             Files.createDirectories(host.host(f).getParent());
-            Files.write(host.host(f), new byte[] {0});
+            Files.write(host.host(f), TinyElf.sharedObject(f.substring(f.lastIndexOf('/') + 1, f.indexOf(".so.") + 4) + "1", ""));
         }
     }
 
@@ -88,8 +89,11 @@ class DefaultPlannerTest {
         assertEquals(List.of("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia0"), nodePaths(p));
         assertEquals(DeviceNodeEdit.charDevice("/dev/nvidia-uvm", "/dev/nvidia-uvm", TestHosts.UVM_MAJOR, 0),
                 p.edits().deviceNodes().get(1));
-        assertEquals(List.of(new MountEdit(host.host(LIBCUDA).toString(), LIBCUDA, MountEdit.DRIVER_FILE_OPTIONS),
-                new MountEdit(host.host(LIBNVML).toString(), LIBNVML, MountEdit.DRIVER_FILE_OPTIONS)), p.edits().mounts());
+        String dir = "/usr/lib/x86_64-linux-gnu/";   // no image known: the host's library folder
+        assertEquals(List.of(new MountEdit(host.host(LIBCUDA).toString(), dir + "libcuda.so.1", MountEdit.DRIVER_FILE_OPTIONS),
+                new MountEdit(host.host(LIBCUDA).toString(), dir + "libcuda.so", MountEdit.DRIVER_FILE_OPTIONS),
+                new MountEdit(host.host(LIBNVML).toString(), dir + "libnvidia-ml.so.1", MountEdit.DRIVER_FILE_OPTIONS)),
+                p.edits().mounts());
         assertEquals(List.of(), p.edits().hooks());
         assertTrue(p.warnings().isEmpty(), p.warnings().toString());
     }

@@ -9,6 +9,9 @@ import dev.jaccel.core.spi.Inventories;
 import dev.jaccel.deviceplugin.health.HealthBook;
 import dev.jaccel.deviceplugin.health.HealthMarks;
 import dev.jaccel.deviceplugin.health.PresenceProbe;
+import dev.jaccel.deviceplugin.health.XidEventSources;
+import dev.jaccel.deviceplugin.health.XidMonitor;
+import dev.jaccel.deviceplugin.health.XidPolicy;
 import dev.jaccel.deviceplugin.prefer.AllocationPreference;
 import dev.jaccel.deviceplugin.prefer.GpuPreference;
 import dev.jaccel.deviceplugin.prefer.NeuronPreference;
@@ -45,7 +48,7 @@ public final class DevicePlugin implements AutoCloseable {
     private final HealthBook health = new HealthBook();
     private final KubeletSession session;
 
-    private DevicePlugin(PluginOptions options, Consumer<String> log) throws IOException {
+    private DevicePlugin(PluginOptions options, XidEventSources xids, Consumer<String> log) throws IOException {
         this.options = options;
         this.log = log;
         this.inventory = Inventories.discover(options.host());
@@ -59,14 +62,14 @@ public final class DevicePlugin implements AutoCloseable {
         this.gpuFacts = openGpuFacts();
         resources.add(gpuFacts);
         try {
-            this.session = serve(found);
+            this.session = serve(found, xids);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private KubeletSession serve(List<String> found) throws IOException {
+    private KubeletSession serve(List<String> found, XidEventSources xids) throws IOException {
         List<Resource> offered = ResourceCatalog.of(inventory, options.migStrategy(), gpuFacts, log);
         if (offered.isEmpty()) {
             throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, "no device of this host can be given to a container "
@@ -79,6 +82,9 @@ public final class DevicePlugin implements AutoCloseable {
         for (Resource r : offered) {
             Allocator allocator = new Allocator(r, options.listStrategy(), planner, inventory, options.host(), cdi, log);
             services.add(new ResourceService(r, health, preference(r), allocator, log));
+        }
+        if (inventory.nvidia() != null && !inventory.nvidia().devices().isEmpty()) {
+            watchXids(xids, marks);
         }
         PresenceProbe probe = new PresenceProbe(inventory, options.host(), gpuFacts, health, log);
         resources.add(probe);
@@ -95,7 +101,25 @@ public final class DevicePlugin implements AutoCloseable {
      *                         layout does not fit the strategy
      */
     public static DevicePlugin prepare(PluginOptions options, Consumer<String> log) throws IOException {
-        return new DevicePlugin(options, log);
+        return new DevicePlugin(options, XidEventSources.NVML, log);
+    }
+
+    /** {@link #prepare(PluginOptions, Consumer)} with XID events from {@code xids}. */
+    public static DevicePlugin prepare(PluginOptions options, XidEventSources xids, Consumer<String> log) throws IOException {
+        return new DevicePlugin(options, xids, log);
+    }
+
+    private void watchXids(XidEventSources xids, HealthMarks marks) {
+        XidPolicy policy = XidPolicy.fromEnv(options.host().env());
+        if (policy.ignoresEverything()) {
+            log.accept("XID health checks are off (" + XidPolicy.DISABLE + ")");
+            return;
+        }
+        xids.open(options.host(), inventory.nvidia(), log).ifPresent(source -> {
+            XidMonitor monitor = new XidMonitor(source, policy, marks, health, inventory.nvidia(), log);
+            resources.add(monitor);
+            monitor.start();
+        });
     }
 
     public List<ResourceService> services() {

@@ -1,5 +1,6 @@
 package dev.jaccel.deviceplugin;
 
+import dev.jaccel.deviceplugin.health.XidEvent;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
 import dev.jaccel.deviceplugin.resources.MigStrategy;
 import io.grpc.Status;
@@ -51,6 +52,7 @@ class DevicePluginKubeletTest {
     static DevicePlugin plugin;
     static Thread running;
     static Map<String, Api.RegisterRequest> registered;
+    static final QueuedXidEvents xids = new QueuedXidEvents();
 
     static String gpu(int index) {
         return "GPU-5c2bd5a8-7a0e-4b5c-9d34-0b3c6f3f1a0" + index;
@@ -63,7 +65,7 @@ class DevicePluginKubeletTest {
         healthDir = dir.resolve("unhealthy");
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.mixed, DeviceListStrategy.envvar,
-                dir.resolve("cdi"), healthDir, Duration.ofMillis(100), host.context()), System.err::println);
+                dir.resolve("cdi"), healthDir, Duration.ofMillis(100), host.context()), xids.sources(), System.err::println);
         running = Thread.ofPlatform().name("plugin-under-test").start(() -> {
             try {
                 plugin.run();
@@ -211,6 +213,34 @@ class DevicePluginKubeletTest {
         gpus.awaitHealth(gpu(3), "Healthy", WAIT);
         Api.ListAndWatchResponse healed = migs.awaitHealth(migIds.getLast(), "Healthy", WAIT);
         assertTrue(healed.getDevicesList().stream().allMatch(d -> d.getHealth().equals("Healthy")));
+    }
+
+    @Test
+    @Order(8)
+    void anXidArrivingWhileAStreamIsOpenMarksItsGpuOrMigDeviceUnlessItIsAnApplicationError() throws Exception {
+        FakeKubelet.Watch gpus = kubelet.endpoint(registered.get(GPU)).watch();
+        FakeKubelet.Watch migs = kubelet.endpoint(registered.get(MIG_1G)).watch();
+        gpus.next(WAIT);
+        migs.next(WAIT);
+        xids.events.add(new XidEvent(gpu(3), 13, null, null));   // graphics engine exception: the application's fault
+        xids.events.add(new XidEvent(gpu(4), 79, null, null));   // fallen off the bus
+        Api.ListAndWatchResponse sick = gpus.awaitHealth(gpu(4), "Unhealthy", WAIT);
+        assertEquals(List.of(gpu(4)), sick.getDevicesList().stream().filter(d -> d.getHealth().equals("Unhealthy"))
+                .map(Api.Device::getID).toList());
+        assertTrue(Files.readString(healthDir.resolve(gpu(4))).startsWith("XID 79 at "));
+        assertFalse(Files.exists(healthDir.resolve(gpu(3))));
+
+        // an event naming GPU instance 8 / compute instance 0 of GPU 5 concerns that MIG device alone
+        String mig = "MIG-0f7c8e4e-52a6-5d43-8b8a-3a4c1d510080";
+        xids.events.add(new XidEvent(gpu(5), 94, 8, 0));
+        Api.ListAndWatchResponse sickMigs = migs.awaitHealth(mig, "Unhealthy", WAIT);
+        assertEquals(List.of(mig), sickMigs.getDevicesList().stream().filter(d -> d.getHealth().equals("Unhealthy"))
+                .map(Api.Device::getID).toList());
+
+        Files.delete(healthDir.resolve(gpu(4)));
+        Files.delete(healthDir.resolve(mig));
+        gpus.awaitHealth(gpu(4), "Healthy", WAIT);
+        migs.awaitHealth(mig, "Healthy", WAIT);
     }
 
     @Test

@@ -91,7 +91,7 @@ public final class DevicePlugin implements AutoCloseable {
         probe.start(options.healthInterval());
         UdsTransport transport = new UdsTransport();
         resources.add(transport);
-        return new KubeletSession(options.pluginDir(), services, transport, log);
+        return new KubeletSession(options.pluginDir(), services, transport, options.readyFile(), log);
     }
 
     /**

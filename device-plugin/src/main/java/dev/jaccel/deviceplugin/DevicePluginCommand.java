@@ -69,6 +69,10 @@ public final class DevicePluginCommand implements Callable<Integer> {
             description = "Where unhealthy marks are kept, one file per device (default: ${DEFAULT-VALUE}).")
     Path healthDir = PluginOptions.DEFAULT_HEALTH_DIR;
 
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = "Exists while every resource is registered with the kubelet, for a readiness probe (default: ${DEFAULT-VALUE}).")
+    Path readyFile = PluginOptions.DEFAULT_READY_FILE;
+
     @Option(names = "--health-interval", paramLabel = "SECONDS",
             description = "How often device nodes, sysfs entries and lost GPUs are checked (default: ${DEFAULT-VALUE}).")
     double healthIntervalSeconds = 5;
@@ -95,7 +99,7 @@ public final class DevicePluginCommand implements Callable<Integer> {
         HostContext host = HostContext.resolve(System.getenv(), hostRoot, nvmlLibrary, nrtLibrary);
         PluginOptions options = new PluginOptions(pluginDir.toAbsolutePath(), migStrategy, listStrategy,
                 cdiDir.toAbsolutePath(), healthDir.toAbsolutePath(),
-                Duration.ofMillis((long) (healthIntervalSeconds * 1000)), host);
+                Duration.ofMillis((long) (healthIntervalSeconds * 1000)), readyFile.toAbsolutePath(), host);
         java.util.function.Consumer<String> log = line -> {
             synchronized (err) {
                 err.println(Instant.now() + " jaccel device-plugin: " + line);

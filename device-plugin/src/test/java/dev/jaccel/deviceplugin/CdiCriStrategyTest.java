@@ -46,7 +46,7 @@ class CdiCriStrategyTest {
         Path pluginDir = dir.resolve("device-plugins");
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.none, DeviceListStrategy.cdi_cri,
-                cdiDir, dir.resolve("unhealthy"), Duration.ofSeconds(5), host.context()), System.err::println);
+                cdiDir, dir.resolve("unhealthy"), Duration.ofSeconds(5), null, host.context()), System.err::println);
         running = Thread.ofPlatform().start(() -> {
             try {
                 plugin.run();

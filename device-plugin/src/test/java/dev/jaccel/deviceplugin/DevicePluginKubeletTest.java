@@ -65,7 +65,7 @@ class DevicePluginKubeletTest {
         healthDir = dir.resolve("unhealthy");
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.mixed, DeviceListStrategy.envvar,
-                dir.resolve("cdi"), healthDir, Duration.ofMillis(100), host.context()), xids.sources(), System.err::println);
+                dir.resolve("cdi"), healthDir, Duration.ofMillis(100), dir.resolve("registered"), host.context()), xids.sources(), System.err::println);
         running = Thread.ofPlatform().name("plugin-under-test").start(() -> {
             try {
                 plugin.run();
@@ -85,7 +85,7 @@ class DevicePluginKubeletTest {
 
     @Test
     @Order(1)
-    void registersOneEndpointPerResourceOfTheHost() {
+    void registersOneEndpointPerResourceOfTheHost() throws InterruptedException {
         assertEquals(RESOURCES.stream().sorted().toList(), registered.keySet().stream().sorted().toList());
         for (Api.RegisterRequest r : registered.values()) {
             assertEquals("v1beta1", r.getVersion());
@@ -94,6 +94,14 @@ class DevicePluginKubeletTest {
             assertFalse(r.getOptions().getPreStartRequired());
         }
         assertEquals("jaccel-nvidia.com-gpu.sock", registered.get(GPU).getEndpoint());
+        assertTrue(eventually(() -> Files.exists(dir.resolve("registered"))), "the readiness file is missing");
+    }
+
+    static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
     }
 
     @Test

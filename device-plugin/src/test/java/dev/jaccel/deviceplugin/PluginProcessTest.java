@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The plugin as a real child process: SIGTERM, and a host with no accelerator at all. */
@@ -25,7 +26,7 @@ class PluginProcessTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 DevicePluginCommand.class.getName(), "--plugin-dir", pluginDir.toString(),
-                "--health-dir", dir.resolve("unhealthy").toString()));
+                "--health-dir", dir.resolve("unhealthy").toString(), "--ready-file", dir.resolve("registered").toString()));
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile());
@@ -59,6 +60,7 @@ class PluginProcessTest {
             assertEquals(0, p.exitValue(), stderr());
             assertEquals(List.of("kubelet.sock"), files(pluginDir));
             assertTrue(stderr().contains("stopped; sockets removed"), stderr());
+            assertFalse(Files.exists(dir.resolve("registered")), "a stopped plugin must not look ready");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jaccel.deviceplugin.server;
 
+import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.deviceplugin.PluginOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -46,9 +47,16 @@ public final class KubeletSession {
     private final Consumer<String> log;
     private final Set<Endpoint> unregistered = new HashSet<>();
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final Path readyFile;
 
-    public KubeletSession(Path dir, List<ResourceService> services, UdsTransport transport, Consumer<String> log) {
+    /**
+     * @param readyFile exists while every resource is registered (a readiness probe tests it);
+     *                  {@code null} for none
+     */
+    public KubeletSession(Path dir, List<ResourceService> services, UdsTransport transport, Path readyFile,
+                          Consumer<String> log) {
         this.dir = dir;
+        this.readyFile = readyFile;
         this.kubeletSocket = dir.resolve(PluginOptions.KUBELET_SOCKET);
         this.transport = transport;
         this.log = log;
@@ -77,6 +85,8 @@ public final class KubeletSession {
                 watchUntilGone();
             }
         } finally {
+            unregistered.addAll(endpoints);
+            markReady();
             endpoints.forEach(Endpoint::stop);
             log.accept("stopped; sockets removed");
         }
@@ -156,7 +166,34 @@ public final class KubeletSession {
         }
     }
 
+    /** The ready file exists exactly while nothing waits for registration. */
+    private void markReady() {
+        if (readyFile == null) {
+            return;
+        }
+        try {
+            if (unregistered.isEmpty()) {
+                if (!Files.exists(readyFile)) {
+                    AtomicFiles.createDirectories(readyFile.toAbsolutePath().getParent());
+                    AtomicFiles.write(readyFile, new byte[0], AtomicFiles.FILE_MODE);
+                }
+            } else {
+                Files.deleteIfExists(readyFile);
+            }
+        } catch (IOException e) {
+            log.accept("cannot update the readiness file " + readyFile + ": " + e.getMessage());
+        }
+    }
+
     private void registerPending() {
+        try {
+            register();
+        } finally {
+            markReady();
+        }
+    }
+
+    private void register() {
         if (unregistered.isEmpty() || !Files.exists(kubeletSocket)) {
             return;
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -88,6 +89,13 @@ class CdiCriStrategyTest {
         assertEquals(List.of("aws.amazon.com/neuron=1", "aws.amazon.com/neuron=2"), names(cores));
         assertEquals(Map.of("NEURON_RT_VISIBLE_CORES", "3,4"), cores.getEnvsMap());   // CDI cannot name cores
         assertTrue(specDevices("jaccel-neuron.json").containsAll(names(cores)));
+    }
+
+    @Test
+    void specsNameHostPathsAsTheHostSeesThemNotUnderThePluginsHostRoot() throws Exception {
+        String spec = Files.readString(cdiDir.resolve("jaccel-nvidia.json"));
+        assertTrue(spec.contains("\"hostPath\":\"/dev/nvidia3\"") || spec.contains("\"hostPath\" : \"/dev/nvidia3\""), spec);
+        assertFalse(spec.contains(dir.toString()), "a host path still carries the simulated host's root");
     }
 
     @Test

@@ -4,6 +4,9 @@ import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.cdi.CdiGenerator;
 import dev.jaccel.core.cdi.CdiSpec;
 import dev.jaccel.core.cdi.CdiSpecJson;
+import dev.jaccel.core.edits.ContainerEdits;
+import dev.jaccel.core.edits.DeviceNodeEdit;
+import dev.jaccel.core.edits.MountEdit;
 import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.spi.HostContext;
@@ -23,6 +26,7 @@ import java.util.function.Consumer;
 /**
  * The CDI specs the {@code cdi-cri} strategy names: the files {@code jaccel cdi generate} writes
  * ({@code <dir>/jaccel-nvidia.json}, {@code <dir>/jaccel-neuron.json}), with the same generator.
+ * Host paths are written as the host sees them, whatever root the plugin reads the host under.
  * A spec that is missing or differs from what this host's inventory gives is stale and is
  * rewritten (atomically, mode 0644 for a new file): at start and before an Allocate whenever the file changed
  * since it was last checked (one {@code stat} per file otherwise).
@@ -36,8 +40,38 @@ public final class CdiSpecs implements Runnable {
         this.log = log;
         for (CdiSpec spec : CdiGenerator.generate(inventory, host, w -> log.accept("CDI: " + w))) {
             String vendor = spec.kind().equals(CdiGenerator.NVIDIA_KIND) ? "nvidia" : "neuron";
-            expected.put(dir.resolve("jaccel-" + vendor + ".json"), CdiSpecJson.toBytes(spec));
+            expected.put(dir.resolve("jaccel-" + vendor + ".json"), CdiSpecJson.toBytes(asOnHost(spec, host.hostRoot())));
         }
+    }
+
+    /**
+     * The spec as the host's runtime must read it. The plugin may see the host under a root such as
+     * {@code /host} (in its DaemonSet); containerd and CRI-O read host paths from {@code /}, so a
+     * host path under that root loses the prefix.
+     */
+    static CdiSpec asOnHost(CdiSpec spec, Path hostRoot) {
+        if (hostRoot.getNameCount() == 0) {
+            return spec;
+        }
+        Map<String, ContainerEdits> devices = new LinkedHashMap<>();
+        spec.devices().forEach((name, edits) -> devices.put(name, asOnHost(edits, hostRoot)));
+        return new CdiSpec(spec.cdiVersion(), spec.kind(), devices, asOnHost(spec.common(), hostRoot));
+    }
+
+    private static ContainerEdits asOnHost(ContainerEdits e, Path root) {
+        return new ContainerEdits(e.env(),
+                e.deviceNodes().stream().map(n -> new DeviceNodeEdit(n.path(), unrooted(n.hostPath(), root), n.type(),
+                        n.major(), n.minor())).toList(),
+                e.mounts().stream().map(m -> new MountEdit(unrooted(m.hostPath(), root), m.containerPath(), m.options())).toList(),
+                e.hooks());
+    }
+
+    private static String unrooted(String hostPath, Path root) {
+        if (hostPath == null) {
+            return null;
+        }
+        Path p = Path.of(hostPath);
+        return p.startsWith(root) ? "/" + root.relativize(p) : hostPath;
     }
 
     /** Rewrites every stale spec. @throws JaccelException exit 4 when a spec cannot be written */

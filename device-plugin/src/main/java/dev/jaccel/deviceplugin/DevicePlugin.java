@@ -2,7 +2,10 @@ package dev.jaccel.deviceplugin;
 
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.caps.DriverFiles;
 import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.plan.DefaultPlanner;
 import dev.jaccel.core.plan.Planner;
 import dev.jaccel.core.spi.Inventories;
@@ -51,7 +54,7 @@ public final class DevicePlugin implements AutoCloseable {
     private DevicePlugin(PluginOptions options, XidEventSources xids, Consumer<String> log) throws IOException {
         this.options = options;
         this.log = log;
-        this.inventory = Inventories.discover(options.host());
+        this.inventory = withDriverFiles(Inventories.discover(options.host()), options.host());
         List<String> found = describe(inventory);
         if (found.isEmpty()) {
             throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, "no NVIDIA GPU or AWS Neuron device on this host"
@@ -59,6 +62,7 @@ public final class DevicePlugin implements AutoCloseable {
                     + ": nothing to offer, so nothing is registered with the kubelet");
         }
         log.accept("found " + String.join(", ", found));
+        inventory.errors().forEach(e -> log.accept("not offered: " + e));
         this.gpuFacts = openGpuFacts();
         resources.add(gpuFacts);
         try {
@@ -168,6 +172,19 @@ public final class DevicePlugin implements AutoCloseable {
         return kind == DeviceKind.GPU || kind == DeviceKind.MIG
                 ? new GpuPreference(r, inventory.nvidia(), gpuFacts)
                 : new NeuronPreference(r, inventory.neuron());
+    }
+
+    /**
+     * The driver files located once, as the snapshot carries them: every Allocate plans with them
+     * instead of walking the library folders again.
+     */
+    private static Inventory withDriverFiles(Inventory inventory, HostContext host) {
+        NvidiaInventory nvidia = inventory.nvidia();
+        if (nvidia == null || nvidia.devices().isEmpty() || nvidia.driverFiles() != null) {
+            return inventory;
+        }
+        return new Inventory(nvidia.withDriverFiles(DriverFiles.index(host, nvidia.driverVersion())), inventory.neuron(),
+                inventory.errors());
     }
 
     private static List<String> describe(Inventory inventory) {

@@ -61,17 +61,25 @@ public final class ResourceService extends DevicePluginGrpc.DevicePluginImplBase
         return b.build();
     }
 
-    /** Sends the list to every open stream if it changed. */
+    /** Sends the list to every open stream if it changed, and logs each device whose health changed. */
     void publish() {
         Api.ListAndWatchResponse now = list();
+        Api.ListAndWatchResponse before;
         synchronized (this) {
             if (now.equals(last)) {
                 return;
             }
+            before = last;
             last = now;
         }
-        for (PluginDevice d : resource.devices()) {
-            health.problem(d.units()).ifPresent(p -> log.accept(resource.name() + " " + d.id() + " is Unhealthy: " + p));
+        for (int i = 0; i < now.getDevicesCount(); i++) {
+            Api.Device d = now.getDevices(i);
+            if (before != null && before.getDevices(i).getHealth().equals(d.getHealth())) {
+                continue;
+            }
+            PluginDevice device = resource.devices().get(i);
+            log.accept(resource.name() + " " + d.getID() + " is " + d.getHealth()
+                    + health.problem(device.units()).map(p -> ": " + p).orElse(""));
         }
         watchers.forEach(w -> send(w, now));
     }

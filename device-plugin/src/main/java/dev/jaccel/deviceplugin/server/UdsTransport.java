@@ -15,6 +15,8 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * gRPC over Unix domain sockets with Netty's epoll transport (the kubelet speaks gRPC on
@@ -22,6 +24,19 @@ import java.util.concurrent.TimeUnit;
  * plugin's traffic is a handful of calls per pod start.
  */
 public final class UdsTransport implements AutoCloseable {
+    private static final String NETTY_NO_UNSAFE = "io.grpc.netty.shaded.io.netty.noUnsafe";
+
+    static {
+        // Netty's sun.misc.Unsafe fast paths make JDK 24+ print a deprecation warning and buy nothing
+        // at a few calls per pod start; set before any Netty class loads
+        if (System.getProperty(NETTY_NO_UNSAFE) == null) {
+            System.setProperty(NETTY_NO_UNSAFE, "true");
+        }
+        // the client bootstrap offers SO_KEEPALIVE, which a Unix socket does not have: one warning per
+        // connection, of no consequence
+        Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.SEVERE);
+    }
+
     private final EventLoopGroup loop;
 
     public UdsTransport() {

@@ -3,21 +3,22 @@
 #   c-null-hook          a C program that reads the OCI state from stdin and exits (the floor)
 #   jvm-floor            a Java class doing the same, with bin/jaccel's JVM flags and its own AOT cache
 #   hook-plain           bin/jaccel hook prestart, container asks for no accelerator
-#   hook-jvm-void        the same with NVIDIA_VISIBLE_DEVICES=void: the launcher cannot rule it out,
-#                        the JVM starts and finds nothing to do
-#   hook-8gpu-snapshot   bin/jaccel hook prestart, 8 GPUs injected, inventory from the snapshot
+#   hook-void            the same with NVIDIA_VISIBLE_DEVICES=void: answered by the launcher, no JVM
+#   hook-8gpu-snapshot   bin/jaccel hook prestart alone, 8 GPUs + driver files injected, inventory from the snapshot
 #   hook-8gpu-nvml       the same without a snapshot (NVML through FFM, fake libnvidia-ml.so.1)
-#   runc-run             runc run of a busybox container (root only)
-#   runtime-run          bin/jaccel runtime run of the same container (root only)
-#   runtime-run-8gpu     bin/jaccel runtime run of a CUDA-image container: spec edited for 8 GPUs
+#   runc-run             runc run of a busybox container (root only): the container without GPUs
+#   runtime-run          bin/jaccel runtime run of the same container (launcher execs runc, no JVM)
+#   runtime-run-void     the same with NVIDIA_VISIBLE_DEVICES=void (no JVM)
+#   runtime-run-8gpu     bin/jaccel runtime run of a CUDA-image container: spec edited for 8 GPUs, runc does the rest
+#   runc-hook-8gpu       runc run of that container with bin/jaccel as its only OCI hook (prestart), as Docker's
+#                        --gpus and podman's hooks.d run it: the hook creates the nodes and mounts the driver files
 # on the testkit's simulated host (h100x8-mig: 8 x H100 80GB HBM3, MIG on two, fake NVML). A piece that does not
 # exist or fails its probe run is reported as "not available" with the reason, never estimated.
 #
-# The GPU hooks run as prestart runs: the state names a live process (a sleeper in its own
-# cgroup v1 devices group, whose root is the host's, like a container's init before pivot_root),
-# so the hook really creates the 8 device nodes under the bundle's rootfs (removed before each run)
-# and writes the allow rules to that group. Needs root and the devices controller.
-#
+# The hook-alone rows run as prestart runs: the state names a live process in a mount namespace and
+# a cgroup v1 devices group of its own (a container's init before pivot_root), so the hook really
+# creates the 8 GPU nodes in that namespace, bind-mounts the driver files there and writes the allow
+# rules. Needs root, util-linux unshare and the devices controller.
 # Usage: scripts/latency.sh [--flags] [OUT_DIR]    (default build/latency; env RUNS=30 WARMUP=3)
 # Writes OUT_DIR/latency.json, latency.md (table of medians and ratios) and latency.svg (chart).
 # --flags also measures the JVM flag choices of bin/jaccel one by one (OUT_DIR/jvm-flags/), each
@@ -73,8 +74,14 @@ JSON
   cp "$dir/config.json" "$dir/config.orig.json"
 }
 make_bundle "$work/plain" '["PATH=/bin"]'
-make_bundle "$work/void" '["PATH=/bin","NVIDIA_VISIBLE_DEVICES=void"]'
-make_bundle "$work/gpus" '["PATH=/bin","NVIDIA_VISIBLE_DEVICES=all","NVIDIA_DRIVER_CAPABILITIES=compute,utility","CUDA_VERSION=12.4.1","NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471 brand=tesla,driver>=525,driver<526 brand=tesla,driver>=535,driver<536"]'
+make_bundle "$work/void" '["PATH=/bin","NVIDIA_VISIBLE_DEVICES=void","CUDA_VERSION=12.4.1"]'
+gpu_env='["PATH=/bin","NVIDIA_VISIBLE_DEVICES=all","NVIDIA_DRIVER_CAPABILITIES=compute,utility","CUDA_VERSION=12.4.1","NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471 brand=tesla,driver>=525,driver<526 brand=tesla,driver>=535,driver<536"]'
+make_bundle "$work/gpus" "$gpu_env"
+# the same container with jaccel as its only OCI hook (explicit env: a hook never inherits the runtime's)
+make_bundle "$work/hookgpus" "$gpu_env"
+hook_env="[\"PATH=/usr/bin:/bin\",\"JACCEL_JAVA_HOME=$JAVA_HOME\",\"JACCEL_HOST_ROOT=$JACCEL_HOST_ROOT\",\"JACCEL_SNAPSHOT=$work/inventory.json\",\"JACCEL_NVML_LIBRARY=$JACCEL_NVML_LIBRARY\",\"FAKE_NVML_CONFIG=$FAKE_NVML_CONFIG\"]"
+sed -i "s|\"linux\":{|\"hooks\":{\"prestart\":[{\"path\":\"$repo/bin/jaccel\",\"args\":[\"jaccel\",\"hook\",\"prestart\"],\"env\":$hook_env,\"timeout\":30}]},\"linux\":{|" "$work/hookgpus/config.json"
+cp "$work/hookgpus/config.json" "$work/hookgpus/config.orig.json"
 state() {   # BUNDLE PID: the OCI state a runtime writes to a hook's stdin
   printf '{"ociVersion":"1.0.2","id":"jaccel-bench","status":"creating","pid":%d,"bundle":"%s","annotations":{}}' "$2" "$1"
 }
@@ -92,14 +99,19 @@ if [ "$(id -u)" -ne 0 ]; then
 elif [ ! -w /sys/fs/cgroup/devices/cgroup.procs ]; then
   gpu_container_reason="needs the cgroup v1 devices controller at /sys/fs/cgroup/devices"
 else
-  sleep 86400 & sleeper=$!
+  unshare --mount --propagation private sleep 86400 & sleeper=$!
   cgroup="/sys/fs/cgroup/devices/jaccel-bench-$$"
   mkdir -p "$cgroup" && echo "$sleeper" > "$cgroup/cgroup.procs"
+  # the hook checks that the state's pid is in the cgroup the spec names
+  sed -i "s|\"linux\":{|\"linux\":{\"cgroupsPath\":\"/jaccel-bench-$$\",|" "$work/gpus/config.json"
+  cp "$work/gpus/config.json" "$work/gpus/config.state.json"
 fi
 state "$work/plain" "$$" > "$work/state-plain.json"
 state "$work/void" "$$" > "$work/state-void.json"
 state "$work/gpus" "${sleeper:-$$}" > "$work/state-gpus.json"
-reset_gpu_rootfs="rm -rf $work/gpus/rootfs/dev && mkdir -p $work/gpus/rootfs/dev && cp $work/gpus/config.orig.json $work/gpus/config.json"
+# before each run: a fresh /dev (the hook-alone rows create nodes in the rootfs itself) and the unedited spec
+reset_gpu_rootfs="rm -rf $work/gpus/rootfs/dev && mkdir -p $work/gpus/rootfs/dev && cp $work/gpus/config.state.json $work/gpus/config.json"
+reset_gpu_bundle="cp $work/gpus/config.orig.json $work/gpus/config.json"
 
 # --- floors ----------------------------------------------------------------------------------
 sh benchmarks/src/main/c/build.sh "$work/native" >/dev/null
@@ -142,7 +154,7 @@ probe c-null-hook "C null hook (floor)" true "$work/native/null-hook < $work/sta
 probe jvm-floor "JVM floor (reads stdin, AOT cache)" true \
   "$java $JVM_FLAGS $floor_cache --enable-native-access=ALL-UNNAMED -cp $work/floor/floor.jar JvmFloor < $work/state-plain.json"
 probe hook-plain "jaccel hook prestart, no GPU requested" true "$jaccel hook prestart < $work/state-plain.json"
-probe hook-jvm-void "jaccel hook prestart, NVIDIA_VISIBLE_DEVICES=void" true "$jaccel hook prestart < $work/state-void.json"
+probe hook-void "jaccel hook prestart, NVIDIA_VISIBLE_DEVICES=void" true "$jaccel hook prestart < $work/state-void.json"
 
 # the snapshot: written by `jaccel inventory refresh` (or cdi generate) where the hook looks for it
 snapshot="$work/inventory.json"
@@ -184,8 +196,12 @@ else
   probe runc-run "runc run, busybox" "$reset" "runc --root $runc_root run -b $work/plain jaccel-bench-runc"
   probe runtime-run "jaccel runtime run, busybox" "$reset" \
     "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/plain jaccel-bench-shim"
-  probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpu_rootfs" \
+  probe runtime-run-void "jaccel runtime run, busybox, NVIDIA_VISIBLE_DEVICES=void" true \
+    "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/void jaccel-bench-void"
+  probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpu_bundle" \
     "JACCEL_SNAPSHOT=$snapshot JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/gpus jaccel-bench-gpus"
+  probe runc-hook-8gpu "runc run, busybox, 8 GPUs by jaccel's prestart hook" true \
+    "runc --root $runc_root run -b $work/hookgpus jaccel-bench-hook"
 fi
 
 # --- measure and report ----------------------------------------------------------------------

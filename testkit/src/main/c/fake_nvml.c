@@ -15,7 +15,10 @@
  *              maxMigDeviceCount (default 7 when MIG is enabled, else 0), temperature (C),
  *              powerUsage and powerLimit (mW), utilization {gpu, memory} (percent), numaNode,
  *              processes [{pid, usedGpuMemory, gpuInstanceId, computeInstanceId}].
- *   MIG device: uuid, gpuInstanceId, computeInstanceId, memoryTotal; extras: name, memoryUsed, errors.
+ *              topology: numaNode, pciSwitch (a group name), nvlinks {peer index: links}.
+ *   MIG device: uuid, gpuInstanceId, computeInstanceId, memoryTotal, profile ("1g.10gb": the name
+ *              becomes "<parent name> MIG <profile>"); extras: name (wins over profile), memoryUsed, errors.
+ *   top level: events [{device, xid, afterMs}], XID critical errors delivered through event sets.
  *   An absent optional fact (serial, minor, temperature, ...) makes its getter return NOT_SUPPORTED,
  *   as a real driver does for a fact the board does not have.
  *   errors: function name (exactly as exported: versioned or legacy) -> code name. The extra key "*"
@@ -33,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 typedef int nvmlReturn_t;
 
@@ -141,7 +145,10 @@ static int code_of(const char *name, int fallback) {
     return NVML_ERROR_UNKNOWN;
 }
 
+static void free_event_sets(void);
+
 static void free_tables(void) {
+    free_event_sets();  /* event sets die with the last session too */
     for (size_t i = 0; i < gpu_count; i++) free(gpus[i].migs);
     free(gpus);
     gpus = NULL;
@@ -516,8 +523,18 @@ nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int len
     DEVICE_CALL("nvmlDeviceGetUUID", device, copy_string(str_of(d, "uuid"), uuid, length));
 }
 
+/* A MIG device's name is "<parent name> MIG <profile>", as the driver reports it (e.g.
+ * "NVIDIA A100-SXM4-40GB MIG 1g.5gb"); an explicit MIG "name" wins over the profile. */
+static nvmlReturn_t device_name(fake_dev *d, char *name, unsigned length) {
+    const char *profile = d->is_mig ? str_of(d, "profile") : NULL;
+    if (str_of(d, "name") || !profile) return copy_string(str_of(d, "name"), name, length);
+    char built[256];
+    snprintf(built, sizeof built, "%s MIG %s", fj_str(fj_get(d->parent->json, "name"), ""), profile);
+    return copy_string(built, name, length);
+}
+
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
-    DEVICE_CALL("nvmlDeviceGetName", device, copy_string(str_of(d, "name"), name, length));
+    DEVICE_CALL("nvmlDeviceGetName", device, device_name(d, name, length));
 }
 
 nvmlReturn_t nvmlDeviceGetSerial(nvmlDevice_t device, char *serial, unsigned int length) {
@@ -753,6 +770,30 @@ nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, unsigned int sensorTy
     DEVICE_CALL("nvmlDeviceGetTemperature", device, temperature(d, sensorType, temp));
 }
 
+/* nvmlTemperature_v1_t: {version, sensorType (in), temperature (out)}, 12 bytes */
+typedef struct {
+    unsigned int version;
+    unsigned int sensorType;
+    int temperature;
+} nvmlTemperature_t;
+
+#define nvmlTemperature_v1 NVML_STRUCT_VERSION(sizeof(nvmlTemperature_t), 1)
+_Static_assert(sizeof(nvmlTemperature_t) == 12, "nvmlTemperature_t is 12 bytes");
+_Static_assert(nvmlTemperature_v1 == 0x0100000C, "nvmlTemperature_v1 is 0x0100000C");
+
+static nvmlReturn_t temperature_v(fake_dev *d, nvmlTemperature_t *t) {
+    if (!t) return NVML_ERROR_INVALID_ARGUMENT;
+    if (t->version != nvmlTemperature_v1) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    unsigned value;
+    nvmlReturn_t rc = temperature(d, t->sensorType, &value);
+    if (rc == NVML_SUCCESS) t->temperature = (int) value;
+    return rc;
+}
+
+nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t device, nvmlTemperature_t *temperature) {
+    DEVICE_CALL("nvmlDeviceGetTemperatureV", device, temperature_v(d, temperature));
+}
+
 nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *power) {
     DEVICE_CALL("nvmlDeviceGetPowerUsage", device, gpu_uint(d, "powerUsage", power));
 }
@@ -941,4 +982,371 @@ static nvmlReturn_t parent_of(fake_dev *d, nvmlDevice_t *parent) {
 
 nvmlReturn_t nvmlDeviceGetDeviceHandleFromMigDeviceHandle(nvmlDevice_t migDevice, nvmlDevice_t *device) {
     DEVICE_CALL("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", migDevice, parent_of(d, device));
+}
+
+/* ---- topology: common PCIe ancestor from "pciSwitch" and "numaNode" ---- */
+
+enum {
+    NVML_TOPOLOGY_INTERNAL = 0,
+    NVML_TOPOLOGY_SINGLE = 10,
+    NVML_TOPOLOGY_NODE = 40,
+    NVML_TOPOLOGY_SYSTEM = 50
+};
+
+/* Both handles checked, and the forced errors of both devices (a lost peer fails the call too). */
+static nvmlReturn_t enter_pair(const char *fn, nvmlDevice_t h1, nvmlDevice_t h2, fake_dev **a, fake_dev **b) {
+    nvmlReturn_t rc = enter_device(fn, h1, a);
+    if (rc != NVML_SUCCESS) return rc;
+    *b = resolve(h2);
+    if (!*b) return NVML_ERROR_INVALID_ARGUMENT;
+    return forced(fj_get((*b)->json, "errors"), fn);
+}
+
+static int same_number(const fake_dev *a, const fake_dev *b, const char *key) {
+    const fj_value *x = fj_get(a->json, key), *y = fj_get(b->json, key);
+    return x && y && x->type == FJ_NUMBER && y->type == FJ_NUMBER && x->integer == y->integer;
+}
+
+static int same_string(const fake_dev *a, const fake_dev *b, const char *key) {
+    const char *x = str_of(a, key), *y = str_of(b, key);
+    return x && y && strcmp(x, y) == 0;
+}
+
+static nvmlReturn_t common_ancestor(fake_dev *a, fake_dev *b, unsigned *level) {
+    if (!level) return NVML_ERROR_INVALID_ARGUMENT;
+    if (a->is_mig || b->is_mig) return NVML_ERROR_NOT_SUPPORTED;  /* a PCIe question: physical GPUs only */
+    if (a == b) *level = NVML_TOPOLOGY_INTERNAL;
+    else if (same_string(a, b, "pciSwitch")) *level = NVML_TOPOLOGY_SINGLE;
+    else if (same_number(a, b, "numaNode")) *level = NVML_TOPOLOGY_NODE;
+    else *level = NVML_TOPOLOGY_SYSTEM;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(nvmlDevice_t device1, nvmlDevice_t device2, unsigned int *pathInfo) {
+    pthread_mutex_lock(&state_lock);
+    fake_dev *a = NULL, *b = NULL;
+    nvmlReturn_t rc = enter_pair("nvmlDeviceGetTopologyCommonAncestor", device1, device2, &a, &b);
+    if (rc == NVML_SUCCESS) rc = common_ancestor(a, b, pathInfo);
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+/* ---- NVLink: "nvlinks" {peer index: link count}, links numbered from 0 in the object's order ---- */
+
+/* Links the fake reports per GPU: those of "nvlinks" are active, the rest up to this many inactive
+ * (an H100 has 18); a link index at or past it is INVALID_ARGUMENT, which ends a caller's scan. */
+#define FAKE_NVLINK_MAX_LINKS 18u
+
+enum { NVML_P2P_CAPS_INDEX_NVLINK = 2, NVML_P2P_CAPS_INDEX_UNKNOWN = 5 };
+enum { NVML_P2P_STATUS_OK = 0, NVML_P2P_STATUS_NOT_SUPPORTED = 5 };
+
+/* The peer GPU of an active link, NULL for an inactive one; NOT_SUPPORTED without "nvlinks". */
+static nvmlReturn_t nvlink_peer(fake_dev *d, unsigned link, fake_dev **peer) {
+    const fj_value *links = fj_get(d->json, "nvlinks");
+    if (d->is_mig || !links || links->type != FJ_OBJECT) return NVML_ERROR_NOT_SUPPORTED;
+    unsigned total = 0;
+    *peer = NULL;
+    for (size_t i = 0; i < links->count; i++) {
+        unsigned n = (unsigned) fj_int(links->items[i], 0);
+        if (link >= total && link < total + n) {
+            unsigned long index = strtoul(links->keys[i], NULL, 10);
+            if (index >= gpu_count) return NVML_ERROR_UNKNOWN;  /* a config naming no GPU */
+            *peer = &gpus[index];
+            return NVML_SUCCESS;
+        }
+        total += n;
+    }
+    return link < (total > FAKE_NVLINK_MAX_LINKS ? total : FAKE_NVLINK_MAX_LINKS)
+           ? NVML_SUCCESS : NVML_ERROR_INVALID_ARGUMENT;
+}
+
+static nvmlReturn_t nvlink_state(fake_dev *d, unsigned link, unsigned *active) {
+    if (!active) return NVML_ERROR_INVALID_ARGUMENT;
+    fake_dev *peer;
+    nvmlReturn_t rc = nvlink_peer(d, link, &peer);
+    if (rc == NVML_SUCCESS) *active = peer != NULL;
+    return rc;
+}
+
+nvmlReturn_t nvmlDeviceGetNvLinkState(nvmlDevice_t device, unsigned int link, unsigned int *isActive) {
+    DEVICE_CALL("nvmlDeviceGetNvLinkState", device, nvlink_state(d, link, isActive));
+}
+
+static nvmlReturn_t nvlink_remote_pci(fake_dev *d, unsigned link, nvmlPciInfo_t *pci, int v1) {
+    if (!pci) return NVML_ERROR_INVALID_ARGUMENT;
+    fake_dev *peer;
+    nvmlReturn_t rc = nvlink_peer(d, link, &peer);
+    if (rc != NVML_SUCCESS) return rc;
+    if (!peer) return NVML_ERROR_NOT_SUPPORTED;  /* an inactive link has no remote end */
+    return pci_info(peer, pci, v1);
+}
+
+nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(nvmlDevice_t device, unsigned int link, nvmlPciInfo_t *pci) {
+    DEVICE_CALL("nvmlDeviceGetNvLinkRemotePciInfo_v2", device, nvlink_remote_pci(d, link, pci, 0));
+}
+
+/* The legacy name wrote the v1 (52-byte) nvmlPciInfo_t, like the legacy nvmlDeviceGetPciInfo. */
+nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo(nvmlDevice_t device, unsigned int link, nvmlPciInfo_t *pci) {
+    DEVICE_CALL("nvmlDeviceGetNvLinkRemotePciInfo", device, nvlink_remote_pci(d, link, pci, 1));
+}
+
+static int nvlinked(const fake_dev *a, const fake_dev *b) {
+    const fj_value *links = fj_get(a->json, "nvlinks");
+    for (size_t i = 0; links && links->type == FJ_OBJECT && i < links->count; i++) {
+        unsigned long index = strtoul(links->keys[i], NULL, 10);
+        if (index < gpu_count && &gpus[index] == b && fj_int(links->items[i], 0) > 0) return 1;
+    }
+    return 0;
+}
+
+/* NVLINK: OK when a link joins the two (either side's "nvlinks"); the PCIe capabilities (read, write,
+ * atomics, pci): OK when linked or behind the same "pciSwitch"; otherwise the status NOT_SUPPORTED. */
+static nvmlReturn_t p2p_status(fake_dev *a, fake_dev *b, unsigned caps, unsigned *status) {
+    if (!status || caps >= NVML_P2P_CAPS_INDEX_UNKNOWN || a == b) return NVML_ERROR_INVALID_ARGUMENT;
+    if (a->is_mig || b->is_mig) return NVML_ERROR_NOT_SUPPORTED;
+    int linked = nvlinked(a, b) || nvlinked(b, a);
+    int ok = caps == NVML_P2P_CAPS_INDEX_NVLINK ? linked : linked || same_string(a, b, "pciSwitch");
+    *status = ok ? NVML_P2P_STATUS_OK : NVML_P2P_STATUS_NOT_SUPPORTED;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetP2PStatus(nvmlDevice_t device1, nvmlDevice_t device2, unsigned int p2pIndex,
+                                    unsigned int *p2pStatus) {
+    pthread_mutex_lock(&state_lock);
+    fake_dev *a = NULL, *b = NULL;
+    nvmlReturn_t rc = enter_pair("nvmlDeviceGetP2PStatus", device1, device2, &a, &b);
+    if (rc == NVML_SUCCESS) rc = p2p_status(a, b, p2pIndex, p2pStatus);
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+/* ---- events: top-level "events" [{device, xid, afterMs}], XID critical errors only ---- */
+
+#define nvmlEventTypeXidCriticalError 0x0000000000000008ULL
+#define FAKE_SUPPORTED_EVENTS nvmlEventTypeXidCriticalError
+
+typedef struct {
+    nvmlDevice_t device;
+    unsigned long long eventType;
+    unsigned long long eventData;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlEventData_t;
+
+/* the struct of the legacy nvmlEventSetWait: no instance ids */
+typedef struct {
+    nvmlDevice_t device;
+    unsigned long long eventType;
+    unsigned long long eventData;
+} nvmlEventData_v1_t;
+
+_Static_assert(sizeof(nvmlEventData_t) == 32, "nvmlEventData_t is 32 bytes");
+_Static_assert(sizeof(nvmlEventData_v1_t) == 24, "the v1 nvmlEventData_t was 24 bytes");
+
+typedef struct fake_event_set fake_event_set;
+typedef fake_event_set *nvmlEventSet_t;
+
+struct fake_event_set {
+    fake_event_set *next;
+    struct timespec created;          /* CLOCK_MONOTONIC; "afterMs" counts from here */
+    unsigned long long *registered;   /* event mask per GPU index */
+    unsigned char *delivered;         /* per entry of "events": each is delivered once */
+};
+
+static fake_event_set *event_sets;
+
+static void free_event_sets(void) {
+    while (event_sets) {
+        fake_event_set *next = event_sets->next;
+        free(event_sets->registered);
+        free(event_sets->delivered);
+        free(event_sets);
+        event_sets = next;
+    }
+}
+
+static fake_event_set *find_set(nvmlEventSet_t set) {
+    for (fake_event_set *s = event_sets; s; s = s->next) {
+        if (s == set) return s;
+    }
+    return NULL;
+}
+
+static nvmlReturn_t create_set(nvmlEventSet_t *out) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    nvmlReturn_t rc = forced(fj_get(config, "errors"), "nvmlEventSetCreate");
+    if (rc != NVML_SUCCESS) return rc;
+    size_t events = fj_len(fj_get(config, "events"));
+    fake_event_set *s = calloc(1, sizeof *s);
+    if (s) {
+        s->registered = calloc(gpu_count ? gpu_count : 1, sizeof *s->registered);
+        s->delivered = calloc(events ? events : 1, 1);
+    }
+    if (!s || !s->registered || !s->delivered) {
+        if (s) {
+            free(s->registered);
+            free(s->delivered);
+        }
+        free(s);
+        return NVML_ERROR_MEMORY;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &s->created);
+    s->next = event_sets;
+    event_sets = s;
+    *out = s;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t rc = create_set(set);
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+static nvmlReturn_t supported_events(fake_dev *d, unsigned long long *types) {
+    if (!types) return NVML_ERROR_INVALID_ARGUMENT;
+    *types = d->is_mig ? 0 : FAKE_SUPPORTED_EVENTS;  /* events are registered on GPUs, not MIG devices */
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device, unsigned long long *eventTypes) {
+    DEVICE_CALL("nvmlDeviceGetSupportedEventTypes", device, supported_events(d, eventTypes));
+}
+
+/* As the header says: NOT_SUPPORTED registers none of the types and leaves the set usable. */
+static nvmlReturn_t register_events(fake_dev *d, unsigned long long types, nvmlEventSet_t set) {
+    fake_event_set *s = find_set(set);
+    if (!s || types == 0) return NVML_ERROR_INVALID_ARGUMENT;
+    if (d->is_mig || (types & ~FAKE_SUPPORTED_EVENTS) != 0) return NVML_ERROR_NOT_SUPPORTED;
+    s->registered[d->index] |= types;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long eventTypes, nvmlEventSet_t set) {
+    DEVICE_CALL("nvmlDeviceRegisterEvents", device, register_events(d, eventTypes, set));
+}
+
+static long long ms_between(const struct timespec *from, const struct timespec *to) {
+    return (to->tv_sec - from->tv_sec) * 1000LL + (to->tv_nsec - from->tv_nsec) / 1000000LL;
+}
+
+static void add_ms(struct timespec *t, long long ms) {
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (ms % 1000) * 1000000L;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
+static int earlier(const struct timespec *a, const struct timespec *b) {
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* One look at the set: SUCCESS with the data of an event that is due, a forced error of a registered
+ * device, or TIMEOUT with *next_ms = how long until the next undelivered event (-1: none). */
+static nvmlReturn_t take_event(fake_event_set *s, const char *fn, void *data, int v1, long long *next_ms) {
+    for (size_t g = 0; g < gpu_count; g++) {
+        if (!s->registered[g]) continue;
+        nvmlReturn_t rc = forced(fj_get(gpus[g].json, "errors"), fn);
+        if (rc != NVML_SUCCESS) return rc;
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long age = ms_between(&s->created, &now);
+    const fj_value *events = fj_get(config, "events");
+    *next_ms = -1;
+    for (size_t i = 0; i < fj_len(events); i++) {
+        const fj_value *e = fj_at(events, i);
+        long long g = fj_int(fj_get(e, "device"), -1);
+        if (s->delivered[i] || g < 0 || (size_t) g >= gpu_count
+            || !(s->registered[g] & nvmlEventTypeXidCriticalError)) continue;
+        long long due = fj_int(fj_get(e, "afterMs"), 0) - age;
+        if (due > 0) {
+            if (*next_ms < 0 || due < *next_ms) *next_ms = due;
+            continue;
+        }
+        s->delivered[i] = 1;
+        unsigned long long xid = (unsigned long long) fj_int(fj_get(e, "xid"), 999);
+        if (v1) {
+            nvmlEventData_v1_t *out = data;
+            out->device = &gpus[g];
+            out->eventType = nvmlEventTypeXidCriticalError;
+            out->eventData = xid;
+        } else {
+            nvmlEventData_t *out = data;
+            out->device = &gpus[g];
+            out->eventType = nvmlEventTypeXidCriticalError;
+            out->eventData = xid;
+            out->gpuInstanceId = 0xFFFFFFFFu;
+            out->computeInstanceId = 0xFFFFFFFFu;
+        }
+        return NVML_SUCCESS;
+    }
+    return NVML_ERROR_TIMEOUT;
+}
+
+/* Waits without holding the lock, so other threads' calls (and nvmlShutdown) go on meanwhile. */
+static nvmlReturn_t wait_event(nvmlEventSet_t set, void *data, unsigned timeout_ms, int v1, const char *fn) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    add_ms(&deadline, timeout_ms);
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t rc;
+    for (;;) {
+        fake_event_set *s;
+        if (init_count == 0) rc = NVML_ERROR_UNINITIALIZED;
+        else if (!data || !(s = find_set(set))) rc = NVML_ERROR_INVALID_ARGUMENT;
+        else rc = forced(fj_get(config, "errors"), fn);
+        long long next_ms = -1;
+        if (rc == NVML_SUCCESS) rc = take_event(s, fn, data, v1, &next_ms);
+        if (rc != NVML_ERROR_TIMEOUT) break;
+        struct timespec now, until = deadline;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (!earlier(&now, &deadline)) break;
+        if (next_ms >= 0) {
+            struct timespec due = now;
+            add_ms(&due, next_ms);
+            if (earlier(&due, &until)) until = due;
+        }
+        pthread_mutex_unlock(&state_lock);
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
+        pthread_mutex_lock(&state_lock);
+    }
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+    return wait_event(set, data, timeoutms, 0, "nvmlEventSetWait_v2");
+}
+
+nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set, nvmlEventData_v1_t *data, unsigned int timeoutms) {
+    return wait_event(set, data, timeoutms, 1, "nvmlEventSetWait");
+}
+
+static nvmlReturn_t free_set(nvmlEventSet_t set) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    nvmlReturn_t rc = forced(fj_get(config, "errors"), "nvmlEventSetFree");
+    if (rc != NVML_SUCCESS) return rc;  /* the set stays allocated; the last shutdown frees it */
+    for (fake_event_set **p = &event_sets; *p; p = &(*p)->next) {
+        if (*p == set) {
+            fake_event_set *s = *p;
+            *p = s->next;
+            free(s->registered);
+            free(s->delivered);
+            free(s);
+            return NVML_SUCCESS;
+        }
+    }
+    return NVML_ERROR_INVALID_ARGUMENT;
+}
+
+nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t rc = free_set(set);
+    pthread_mutex_unlock(&state_lock);
+    return rc;
 }

@@ -1,10 +1,12 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.LibraryUnavailableException;
 import dev.jaccel.core.host.DeviceNodes;
 import dev.jaccel.core.host.ProcDevices;
 import dev.jaccel.core.model.DeviceNode;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
+import dev.jaccel.core.model.NvLinkPeer;
 import dev.jaccel.core.model.NvidiaInventory;
 import dev.jaccel.core.model.VendorInventory;
 import dev.jaccel.core.spi.AcceleratorBackend;
@@ -25,7 +27,8 @@ import java.util.OptionalInt;
  *
  * <p>A GPU NVML will not open (NO_PERMISSION, GPU_IS_LOST) is left out and named in the notes;
  * a fact NVML does not support is {@code null}; a kernel module and userspace library of
- * different versions are diagnosed by name with the cure.
+ * different versions are diagnosed by name with the cure. Placement facts come from
+ * {@link GpuTopology}: the NUMA node (sysfs under the host root, else NVML) and the NVLink peers.
  */
 public final class NvidiaBackend implements AcceleratorBackend {
     /** Device nodes every CUDA container needs besides its GPUs' own (docs/nvml.md §9.4). */
@@ -54,7 +57,10 @@ public final class NvidiaBackend implements AcceleratorBackend {
         NvmlLibrary nvml;
         try {
             nvml = NvmlLibrary.load(libraryName);
-        } catch (NvmlException e) {
+        } catch (LibraryUnavailableException e) {
+            if (e.reason() == LibraryUnavailableException.Reason.NATIVE_ACCESS_DENIED) {
+                throw new BackendUnavailableException(e.getMessage(), e);
+            }
             throw new BackendUnavailableException("cannot load NVML " + libraryName
                     + moduleVersion.map(v -> " (the nvidia kernel module " + v + " is loaded)")
                             .orElse(" (and no nvidia kernel module is loaded)")
@@ -84,21 +90,19 @@ public final class NvidiaBackend implements AcceleratorBackend {
     }
 
     private static NvidiaInventory inventory(NvmlSession session, Path root, String moduleVersion,
-                                             ProcDevices procDevices, MigCapabilities caps) throws NvmlException {
+                                             ProcDevices procDevices, MigCapabilities caps) {
         List<String> notes = new ArrayList<>();
         Facts facts = new Facts(notes);
         String cuda = facts.get("CUDA driver version", () -> session.cudaDriverVersion().toString());
+        NvmlDevices opened = session.devices();
+        opened.failures().forEach((i, e) -> notes.add("GPU " + i + " left out: " + e.getMessage()));
+        GpuTopology topology = GpuTopology.read(opened, Optional.of(root));
+        notes.addAll(topology.notes());
         List<GpuDevice> gpus = new ArrayList<>();
-        int count = session.deviceCount();
-        for (int i = 0; i < count; i++) {
-            NvmlDevice d;
-            try {
-                d = session.device(i);
-            } catch (NvmlException e) {
-                notes.add("GPU " + i + " left out: " + e.getMessage());
-                continue;
-            }
-            gpus.add(gpu(i, d, root, procDevices, caps, facts.forDevice("GPU " + i)));
+        for (NvmlDevice d : opened) {
+            Integer index = facts.get("index", d::index);
+            gpus.add(gpu(index == null ? -1 : index, d, root, procDevices, caps, topology,
+                    facts.forDevice("GPU " + index)));
         }
         List<DeviceNode> control = new ArrayList<>();
         for (String node : CONTROL_NODES) {
@@ -109,12 +113,12 @@ public final class NvidiaBackend implements AcceleratorBackend {
     }
 
     private static GpuDevice gpu(int index, NvmlDevice d, Path root, ProcDevices procDevices, MigCapabilities caps,
-                                 Facts facts) {
+                                 GpuTopology topology, Facts facts) {
         String busId = facts.get("PCI info", () -> d.pciInfo().busId());
         Integer minor = facts.get("minor number", () -> {
-            OptionalInt m = d.minorNumber();
+            Optional<Integer> m = d.minorNumber();
             if (m.isPresent()) {
-                return m.getAsInt();
+                return m.get();
             }
             // older paths: the kernel's own record of the minor (docs/nvml.md §9.2)
             if (busId == null) {
@@ -144,7 +148,18 @@ public final class NvidiaBackend implements AcceleratorBackend {
         return new GpuDevice(index, facts.get("UUID", d::uuid), facts.get("name", d::name),
                 facts.get("brand", () -> d.brand().name()), facts.get("architecture", () -> d.architecture().name()),
                 facts.get("compute capability", () -> d.computeCapability().toString()), minor, busId,
-                facts.get("memory", () -> d.memory().map(MemoryInfo::total).orElse(null)), migEnabled, migs, nodes);
+                facts.get("memory", () -> d.memory().map(MemoryInfo::total).orElse(null)), migEnabled, migs, nodes,
+                topology.numaNode(d).orElse(null), peers(d, topology, facts));
+    }
+
+    /** The GPUs {@code d} reaches over NVLink, by UUID and bus id, with the direct link count. */
+    private static List<NvLinkPeer> peers(NvmlDevice d, GpuTopology topology, Facts facts) {
+        List<NvLinkPeer> peers = new ArrayList<>();
+        for (NvmlDevice peer : topology.nvLinkPeers(d)) {
+            peers.add(new NvLinkPeer(facts.get("NVLink peer UUID", peer::uuid),
+                    facts.get("NVLink peer PCI info", () -> peer.pciInfo().busId()), topology.directNvLinks(d, peer)));
+        }
+        return peers;
     }
 
     private static MigDevice mig(NvmlDevice m, Integer gpuMinor, Path root, ProcDevices procDevices,
@@ -167,7 +182,8 @@ public final class NvidiaBackend implements AcceleratorBackend {
             }
         }
         return new MigDevice(index == null ? -1 : index, facts.get("MIG UUID", m::uuid), gi, ci,
-                facts.get("MIG memory", () -> m.memory().map(MemoryInfo::total).orElse(null)), capNodes);
+                facts.get("MIG memory", () -> m.memory().map(MemoryInfo::total).orElse(null)), capNodes,
+                facts.get("MIG profile", () -> m.migProfile().orElse(null)));
     }
 
     /**
@@ -194,7 +210,7 @@ public final class NvidiaBackend implements AcceleratorBackend {
         }
 
         interface Query<T> {
-            T get() throws NvmlException, IOException;
+            T get() throws IOException;
         }
 
         <T> T get(String what, Query<T> q) {

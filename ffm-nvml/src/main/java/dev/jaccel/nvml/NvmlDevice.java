@@ -1,22 +1,28 @@
 package dev.jaccel.nvml;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * A GPU or MIG device handle of an open {@link NvmlSession}. Getters for facts a board may not
- * have (serial, temperature, ...) return an empty Optional when NVML says NOT_SUPPORTED; every
- * other failure is an {@link NvmlException}. Two instances are equal when NVML gave the same
- * handle in the same session (handles are compared by value, never dereferenced).
+ * A live GPU or MIG device handle of an open {@link NvmlSession}: every getter asks the driver.
+ * (For a record of a GPU that outlives the session, see {@link dev.jaccel.core.model.GpuDevice},
+ * which discovery builds from these answers.)
+ *
+ * <p>Facts a board may not have (serial, temperature, NUMA node, ...) come back as an
+ * {@link Optional}, empty when NVML says NOT_SUPPORTED; every other failure is an unchecked
+ * {@link NvmlException} (GPU_IS_LOST, NO_PERMISSION, ...). Two instances are equal when NVML gave
+ * the same handle in the same session (handles are compared by value, never dereferenced).
  */
 public final class NvmlDevice {
     private final NvmlSession session;
-    private final long handle;
+    private final MemorySegment handle;
     private final boolean mig;
 
-    NvmlDevice(NvmlSession session, long handle, boolean mig) {
+    NvmlDevice(NvmlSession session, MemorySegment handle, boolean mig) {
         this.session = session;
         this.handle = handle;
         this.mig = mig;
@@ -26,7 +32,12 @@ public final class NvmlDevice {
         return session.library();
     }
 
-    private <T> Optional<T> ifSupported(NvmlSession.Call<T> call) throws NvmlException {
+    private <T> T ask(Supplier<T> call) {
+        return session.call(call);
+    }
+
+    /** The answer, or empty when NVML says NOT_SUPPORTED. */
+    private <T> Optional<T> ifSupported(Supplier<T> call) {
         try {
             return Optional.of(session.call(call));
         } catch (NvmlException e) {
@@ -37,8 +48,8 @@ public final class NvmlDevice {
         }
     }
 
-    private static OptionalInt toInt(Optional<Integer> v) {
-        return v.map(OptionalInt::of).orElseGet(OptionalInt::empty);
+    public NvmlSession session() {
+        return session;
     }
 
     /** Whether this is a MIG device handle. */
@@ -46,100 +57,114 @@ public final class NvmlDevice {
         return mig;
     }
 
-    /** The NVML index; for a MIG device its index under the parent GPU. */
-    public int index() throws NvmlException {
-        return session.call(() -> lib().index(handle));
+    /** The NVML index; for a MIG device its index under the parent. */
+    public int index() {
+        return ask(() -> lib().index(handle));
     }
 
-    public String uuid() throws NvmlException {
-        return session.call(() -> lib().uuid(handle));
+    public String uuid() {
+        return ask(() -> lib().uuid(handle));
     }
 
-    public String name() throws NvmlException {
-        return session.call(() -> lib().name(handle));
+    /** The product name; for a MIG device {@code "<GPU name> MIG <profile>"}, e.g. {@code NVIDIA A100-SXM4-40GB MIG 1g.5gb}. */
+    public String name() {
+        return ask(() -> lib().name(handle));
+    }
+
+    /**
+     * The MIG profile of a MIG device ({@code 1g.10gb}, {@code 3g.40gb}, {@code 1c.3g.40gb}): the part
+     * of its name after {@code " MIG "}. Empty for a GPU, or a name without it.
+     */
+    public Optional<String> migProfile() {
+        return mig ? MigProfile.fromName(name()) : Optional.empty();
     }
 
     /** The board serial; empty on boards without an inforom (GeForce). */
-    public Optional<String> serial() throws NvmlException {
+    public Optional<String> serial() {
         return ifSupported(() -> lib().serial(handle));
     }
 
     /** The minor of {@code /dev/nvidia<minor>} (not the index); empty where NVML does not know it. */
-    public OptionalInt minorNumber() throws NvmlException {
-        return toInt(ifSupported(() -> lib().minorNumber(handle)));
+    public Optional<Integer> minorNumber() {
+        return ifSupported(() -> lib().minorNumber(handle));
     }
 
-    public PciInfo pciInfo() throws NvmlException {
-        return session.call(() -> lib().pciInfo(handle));
+    public PciInfo pciInfo() {
+        return ask(() -> lib().pciInfo(handle));
     }
 
     /** Memory of the GPU, or of the MIG instance for a MIG handle; empty where NVML has no figure (iGPU). */
-    public Optional<MemoryInfo> memory() throws NvmlException {
+    public Optional<MemoryInfo> memory() {
         return ifSupported(() -> lib().memoryInfo(handle));
     }
 
-    public ComputeCapability computeCapability() throws NvmlException {
-        return session.call(() -> lib().computeCapability(handle));
+    public ComputeCapability computeCapability() {
+        return ask(() -> lib().computeCapability(handle));
     }
 
-    public Architecture architecture() throws NvmlException {
-        return Architecture.of(session.call(() -> lib().architecture(handle)));
+    public Architecture architecture() {
+        return Architecture.of(architectureValue());
     }
 
     /** The raw {@code nvmlDeviceArchitecture_t}, for values {@link Architecture} does not know yet. */
-    public int architectureValue() throws NvmlException {
-        return session.call(() -> lib().architecture(handle));
+    public int architectureValue() {
+        return ask(() -> lib().architecture(handle));
     }
 
-    public Brand brand() throws NvmlException {
-        return Brand.of(session.call(() -> lib().brand(handle)));
+    public Brand brand() {
+        return Brand.of(ask(() -> lib().brand(handle)));
     }
 
-    public Optional<Boolean> persistenceMode() throws NvmlException {
+    public Optional<Boolean> persistenceMode() {
         return ifSupported(() -> lib().persistenceMode(handle));
     }
 
-    public OptionalInt temperatureCelsius() throws NvmlException {
-        return toInt(ifSupported(() -> lib().temperatureCelsius(handle)));
+    /** The GPU die temperature in °C. */
+    public Optional<Integer> temperatureCelsius() {
+        return ifSupported(() -> lib().temperatureCelsius(handle));
     }
 
-    public OptionalInt powerUsageMilliwatts() throws NvmlException {
-        return toInt(ifSupported(() -> lib().powerUsageMilliwatts(handle)));
+    public Optional<Integer> powerUsageMilliwatts() {
+        return ifSupported(() -> lib().powerUsageMilliwatts(handle));
     }
 
-    public OptionalInt powerLimitMilliwatts() throws NvmlException {
-        return toInt(ifSupported(() -> lib().powerLimitMilliwatts(handle)));
+    public Optional<Integer> powerLimitMilliwatts() {
+        return ifSupported(() -> lib().powerLimitMilliwatts(handle));
     }
 
     /** Empty on MIG-enabled GPUs, where NVML does not report it. */
-    public Optional<Utilization> utilization() throws NvmlException {
+    public Optional<Utilization> utilization() {
         return ifSupported(() -> lib().utilization(handle));
     }
 
-    /** The NUMA node where the GPU is one (coherent platforms); empty elsewhere. */
-    public OptionalInt numaNode() throws NvmlException {
-        return toInt(ifSupported(() -> lib().numaNode(handle)));
+    /**
+     * {@code nvmlDeviceGetNumaNodeId}: the NUMA node of the GPU on platforms where the GPU's memory
+     * is a NUMA node of its own (coherent CPU-GPU systems); empty elsewhere. The node the GPU's PCIe
+     * slot is attached to is {@link GpuTopology#numaNode}, which reads sysfs first.
+     */
+    public Optional<Integer> numaNode() {
+        return ifSupported(() -> lib().numaNode(handle));
     }
 
-    public List<ProcessInfo> computeProcesses() throws NvmlException {
-        return session.call(() -> lib().computeProcesses(handle));
+    public List<ProcessInfo> computeProcesses() {
+        return ask(() -> lib().computeProcesses(handle));
     }
 
     /** MIG mode; empty on GPUs without MIG. */
-    public Optional<MigMode> migMode() throws NvmlException {
+    public Optional<MigMode> migMode() {
         return ifSupported(() -> lib().migMode(handle));
     }
 
     /** 0 when MIG is off or unsupported. */
-    public int maxMigDeviceCount() throws NvmlException {
-        return session.call(() -> lib().maxMigDeviceCount(handle));
+    public int maxMigDeviceCount() {
+        return ask(() -> lib().maxMigDeviceCount(handle));
     }
 
     /**
      * The MIG devices of this GPU in index order. Indices may be sparse, so like go-nvlib a
      * NOT_FOUND or INVALID_ARGUMENT index is skipped rather than ending the walk.
      */
-    public List<NvmlDevice> migDevices() throws NvmlException {
+    public List<NvmlDevice> migDevices() {
         if (mig || !migMode().map(MigMode::current).orElse(false)) {
             return List.of();
         }
@@ -148,7 +173,7 @@ public final class NvmlDevice {
         for (int i = 0; i < max; i++) {
             int index = i;
             try {
-                out.add(new NvmlDevice(session, session.call(() -> lib().migHandleByIndex(handle, index)), true));
+                out.add(new NvmlDevice(session, ask(() -> lib().migHandleByIndex(handle, index)), true));
             } catch (NvmlException e) {
                 if (!(e.is(NvmlReturn.NOT_FOUND) || e.is(NvmlReturn.INVALID_ARGUMENT))) {
                     throw e;
@@ -159,39 +184,93 @@ public final class NvmlDevice {
     }
 
     /** Asks NVML whether this handle is a MIG device ({@code nvmlDeviceIsMigDeviceHandle}). */
-    public boolean isMigDeviceHandle() throws NvmlException {
-        return session.call(() -> lib().isMigHandle(handle));
+    public boolean isMigDeviceHandle() {
+        return ask(() -> lib().isMigHandle(handle));
     }
 
-    public int gpuInstanceId() throws NvmlException {
-        return session.call(() -> lib().gpuInstanceId(handle));
+    public int gpuInstanceId() {
+        return ask(() -> lib().gpuInstanceId(handle));
     }
 
-    public int computeInstanceId() throws NvmlException {
-        return session.call(() -> lib().computeInstanceId(handle));
+    public int computeInstanceId() {
+        return ask(() -> lib().computeInstanceId(handle));
     }
 
     /** The parent GPU of a MIG device. */
-    public NvmlDevice parent() throws NvmlException {
-        return new NvmlDevice(session, session.call(() -> lib().parentOfMig(handle)), false);
+    public NvmlDevice parent() {
+        return new NvmlDevice(session, ask(() -> lib().parentOfMig(handle)), false);
     }
 
-    long handle() {
+    // ---- topology ----
+
+    /**
+     * The closest common ancestor of this GPU and {@code other} on the PCIe tree
+     * ({@code nvmlDeviceGetTopologyCommonAncestor}); empty where NVML does not report it.
+     */
+    public Optional<TopologyLevel> commonAncestor(NvmlDevice other) {
+        return ifSupported(() -> TopologyLevel.of(lib().commonAncestor(handle, other.handle)));
+    }
+
+    /** {@code nvmlDeviceGetP2PStatus}: can this GPU reach {@code other} peer to peer in this way; empty where NVML does not say. */
+    public Optional<P2pStatus> p2pStatus(NvmlDevice other, P2pCapability capability) {
+        return ifSupported(() -> P2pStatus.of(lib().p2pStatus(handle, other.handle, capability.value())));
+    }
+
+    /**
+     * The NVLinks of this GPU, active or not, each active one with the PCI function at its other
+     * end; empty on a GPU without NVLink. Links are scanned from 0 until NVML says INVALID_ARGUMENT
+     * (the maximum grew from 12 to 18 to 36 between drivers, so it is not hard-coded).
+     */
+    public List<NvLink> nvLinks() {
+        List<NvLink> links = new ArrayList<>();
+        for (int link = 0; link < MAX_NVLINKS; link++) {
+            int l = link;
+            Boolean active;
+            try {
+                active = ask(() -> lib().nvLinkActive(handle, l));
+            } catch (NvmlException e) {
+                if (e.is(NvmlReturn.INVALID_ARGUMENT) || e.is(NvmlReturn.NOT_SUPPORTED)) {
+                    break;   // past the last link, or no NVLink at all
+                }
+                throw e;
+            }
+            Optional<PciInfo> remote = active ? ifSupported(() -> lib().nvLinkRemotePciInfo(handle, l)) : Optional.empty();
+            links.add(new NvLink(link, active, remote));
+        }
+        return links;
+    }
+
+    /** A bound on the link scan, far above any NVML_NVLINK_MAX_LINKS so far. */
+    private static final int MAX_NVLINKS = 64;
+
+    // ---- events ----
+
+    /** {@code nvmlDeviceGetSupportedEventTypes}: what this GPU can report to an {@link NvmlEventSet}. */
+    public Set<NvmlEventType> supportedEventTypes() {
+        return NvmlEventType.of(supportedEventMask());
+    }
+
+    /** The raw mask, with any bits {@link NvmlEventType} does not know yet. */
+    public long supportedEventMask() {
+        return ask(() -> lib().supportedEventTypes(handle));
+    }
+
+    MemorySegment handle() {
         return handle;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NvmlDevice d && d.session == session && d.handle == handle;
+        return o instanceof NvmlDevice d && d.session == session && d.handle.address() == handle.address();
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(handle);
+        return Long.hashCode(handle.address());
     }
 
     @Override
     public String toString() {
-        return (mig ? "NvmlDevice[MIG handle 0x" : "NvmlDevice[GPU handle 0x") + Long.toHexString(handle) + "]";
+        return (mig ? "NvmlDevice[MIG handle 0x" : "NvmlDevice[GPU handle 0x") + Long.toHexString(handle.address()) + "]";
     }
 }

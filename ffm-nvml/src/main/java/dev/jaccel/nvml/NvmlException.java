@@ -1,36 +1,24 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.NativeCallException;
+
 /**
- * A failed NVML call, a missing NVML function or a library that cannot be loaded: the native code,
- * its name and the function that returned it. Callers branch on {@link #returnCode()}, never on
- * the text (the driver's texts differ from pynvml's, docs/nvml.md §2).
+ * A failed NVML call or a function this NVML does not export ({@code FUNCTION_NOT_FOUND}): the
+ * {@code nvmlReturn_t}, its name and the function that returned it. Unchecked. Callers branch on
+ * {@link #returnCode()} or {@link #is(NvmlReturn)}, never on the text (the driver's texts differ
+ * from pynvml's, docs/nvml.md §2). A library that cannot be loaded at all is a
+ * {@link dev.jaccel.core.LibraryUnavailableException} instead.
  */
-public final class NvmlException extends Exception {
-    private final int code;
-    private final String function;
-
+public final class NvmlException extends NativeCallException {
     public NvmlException(int code, String function, String message) {
-        super(function + ": " + NvmlReturn.of(code).name() + " (" + code + ")"
-                + (message == null || message.isEmpty() ? "" : ": " + message));
-        this.code = code;
-        this.function = function;
-    }
-
-    /** The raw {@code nvmlReturn_t}. */
-    public int code() {
-        return code;
+        super(NvmlLibrary.LIBRARY, function, code, NvmlReturn.of(code).name(), message);
     }
 
     public NvmlReturn returnCode() {
-        return NvmlReturn.of(code);
-    }
-
-    /** The NVML function (symbol) that failed, e.g. {@code nvmlDeviceGetHandleByIndex_v2}. */
-    public String function() {
-        return function;
+        return NvmlReturn.of(code());
     }
 
     public boolean is(NvmlReturn r) {
-        return code == r.code();
+        return code() == r.code();
     }
 }

@@ -1,5 +1,7 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.LibraryUnavailableException;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -9,16 +11,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -31,48 +31,216 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The one binding to {@code libnvidia-ml.so.1}: nothing else in jaccel touches NVML's memory.
  *
- * <p>Downcall handles are {@code static final} and shared by descriptor shape (the function's
- * address is their first argument), so one handle serves every function of that shape and every
- * loaded copy of the library. Symbols are resolved on first use, newest versioned name first,
- * then the legacy names the real library still exports (docs/nvml.md §1.2); a symbol that is not
- * there is an {@link NvmlException} with {@code FUNCTION_NOT_FOUND}, as libnvidia-container does.
- * Scratch memory comes from a confined arena per call, so instances are thread-safe (NVML is).
- * Device handles travel as {@code long} addresses: opaque, compared by value, never dereferenced.
+ * <p>{@link Fn} is the header: every function this binding calls, each name it may go by (newest
+ * first, then the legacy names the real library still exports, docs/nvml.md §1.2), the C prototype of
+ * each name as in NVML's {@code nvml.h} (NVIDIA/go-nvml {@code gen/nvml/nvml.h} at 2f9e261, NVML 13.3.29) and the
+ * {@link Shape} of its downcall. A name whose arguments or struct layout differ from the newest
+ * one is marked {@link Abi#V1}, and the code that reads the result branches on that, never on a
+ * position in the list. A symbol is resolved on first use; one that is missing is an
+ * {@link NvmlException} with {@code FUNCTION_NOT_FOUND}, as libnvidia-container does.
  *
- * <p>Layouts and offsets: gcc {@code offsetof} on the NVML 13.3.29 header (docs/nvml.md §4.2).
+ * <p>Downcall handles are {@code static final}, one per shape (the function's address is their
+ * first argument), so one handle serves every function of that shape and every loaded copy of the
+ * library. Scratch memory for out-parameters and structs is one small segment per thread, reused by
+ * every call of that thread (a downcall never calls back into Java, so calls cannot nest): a call
+ * allocates no native memory. Device handles are opaque addresses, compared by value, never
+ * dereferenced. Instances are thread-safe, as NVML is.
+ *
+ * <p>Struct offsets: gcc {@code offsetof} on the same header (docs/nvml.md §4.2); the ABI tests
+ * ({@code FakeNvmlAbiTest}) check each against the fake, which declares the C structs itself.
  */
 @SuppressWarnings("restricted") // the one class that links NVML: native access is its job
 public final class NvmlLibrary {
     /** The name every NVML consumer loads; never the unversioned development link {@code libnvidia-ml.so}. */
     public static final String SONAME = "libnvidia-ml.so.1";
+    /** The library in messages. */
+    static final String LIBRARY = "NVML";
 
-    // buffer sizes including the NUL (docs/nvml.md §3)
+    // buffer sizes including the NUL (docs/nvml.md §3; the _V2 sizes for UUID and name)
     static final int VERSION_BUFFER = 80;
     static final int UUID_BUFFER = 96;
     static final int NAME_BUFFER = 96;
     static final int SERIAL_BUFFER = 30;
     private static final int MAX_STRING_BUFFER = 4096;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle I_ = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle I_P = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle I_PI = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle I_IP = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle I_PP = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle I_PPI = LINKER.downcallHandle(
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle I_PPP = LINKER.downcallHandle(
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle I_PIP = LINKER.downcallHandle(
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle P_I = LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /** Downcall shapes: {@code I} int (every C enum, {@code unsigned int}, {@code nvmlReturn_t}), {@code J} 64-bit, {@code P} pointer or handle. */
+    enum Shape {
+        I_(JAVA_INT),
+        I_P(JAVA_INT, ADDRESS),
+        I_PI(JAVA_INT, ADDRESS, JAVA_INT),
+        I_IP(JAVA_INT, JAVA_INT, ADDRESS),
+        I_PP(JAVA_INT, ADDRESS, ADDRESS),
+        I_PPI(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT),
+        I_PPP(JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+        I_PIP(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
+        I_PPIP(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS),
+        I_PJP(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS),
+        P_I(ADDRESS, JAVA_INT);
+
+        final FunctionDescriptor descriptor;
+
+        Shape(MemoryLayout result, MemoryLayout... arguments) {
+            this.descriptor = FunctionDescriptor.of(result, arguments);
+        }
+    }
+
+    /** Whether a name speaks the newest ABI of its function or the first one (older struct or arguments). */
+    enum Abi { CURRENT, V1 }
+
+    /** One exported name of a function: its symbol, prototype, shape and ABI. */
+    record Name(String symbol, Shape shape, Abi abi, String prototype) {
+    }
+
+    private static Name current(String symbol, Shape shape, String prototype) {
+        return new Name(symbol, shape, Abi.CURRENT, prototype);
+    }
+
+    private static Name v1(String symbol, Shape shape, String prototype) {
+        return new Name(symbol, shape, Abi.V1, prototype);
+    }
+
+    /** Every function this binding calls: its names, newest first, each with its C prototype. */
+    enum Fn {
+        INIT(current("nvmlInit_v2", Shape.I_, "nvmlReturn_t nvmlInit_v2(void)"),
+                // same ABI; v1 attached every GPU at init and failed if one was bad
+                current("nvmlInit", Shape.I_, "nvmlReturn_t nvmlInit(void)")),
+        SHUTDOWN(current("nvmlShutdown", Shape.I_, "nvmlReturn_t nvmlShutdown(void)")),
+        ERROR_STRING(current("nvmlErrorString", Shape.P_I, "const char *nvmlErrorString(nvmlReturn_t result)")),
+        DRIVER_VERSION(current("nvmlSystemGetDriverVersion", Shape.I_PI,
+                "nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length)")),
+        NVML_VERSION(current("nvmlSystemGetNVMLVersion", Shape.I_PI,
+                "nvmlReturn_t nvmlSystemGetNVMLVersion(char *version, unsigned int length)")),
+        // two functions, not two names of one: v1 may report a supported version without libcuda
+        CUDA_DRIVER_VERSION(current("nvmlSystemGetCudaDriverVersion", Shape.I_P,
+                "nvmlReturn_t nvmlSystemGetCudaDriverVersion(int *cudaDriverVersion)")),
+        CUDA_DRIVER_VERSION_V2(current("nvmlSystemGetCudaDriverVersion_v2", Shape.I_P,
+                "nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *cudaDriverVersion)")),
+        COUNT(current("nvmlDeviceGetCount_v2", Shape.I_P, "nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *deviceCount)"),
+                // same ABI; v1 leaves out the GPUs the caller may not open
+                current("nvmlDeviceGetCount", Shape.I_P, "nvmlReturn_t nvmlDeviceGetCount(unsigned int *deviceCount)")),
+        HANDLE_BY_INDEX(current("nvmlDeviceGetHandleByIndex_v2", Shape.I_IP,
+                        "nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device)"),
+                current("nvmlDeviceGetHandleByIndex", Shape.I_IP,
+                        "nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *device)")),
+        HANDLE_BY_UUID(current("nvmlDeviceGetHandleByUUID", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetHandleByUUID(const char *uuid, nvmlDevice_t *device)")),
+        HANDLE_BY_PCI_BUS_ID(current("nvmlDeviceGetHandleByPciBusId_v2", Shape.I_PP,
+                        "nvmlReturn_t nvmlDeviceGetHandleByPciBusId_v2(const char *pciBusId, nvmlDevice_t *device)"),
+                current("nvmlDeviceGetHandleByPciBusId", Shape.I_PP,
+                        "nvmlReturn_t nvmlDeviceGetHandleByPciBusId(const char *pciBusId, nvmlDevice_t *device)")),
+        INDEX(current("nvmlDeviceGetIndex", Shape.I_PP, "nvmlReturn_t nvmlDeviceGetIndex(nvmlDevice_t device, unsigned int *index)")),
+        UUID(current("nvmlDeviceGetUUID", Shape.I_PPI,
+                "nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length)")),
+        NAME(current("nvmlDeviceGetName", Shape.I_PPI,
+                "nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length)")),
+        SERIAL(current("nvmlDeviceGetSerial", Shape.I_PPI,
+                "nvmlReturn_t nvmlDeviceGetSerial(nvmlDevice_t device, char *serial, unsigned int length)")),
+        MINOR_NUMBER(current("nvmlDeviceGetMinorNumber", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetMinorNumber(nvmlDevice_t device, unsigned int *minorNumber)")),
+        PCI_INFO(current("nvmlDeviceGetPciInfo_v3", Shape.I_PP, "nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t device, nvmlPciInfo_t *pci)"),
+                current("nvmlDeviceGetPciInfo_v2", Shape.I_PP, "nvmlReturn_t nvmlDeviceGetPciInfo_v2(nvmlDevice_t device, nvmlPciInfo_t *pci)"),
+                v1("nvmlDeviceGetPciInfo", Shape.I_PP, "nvmlReturn_t nvmlDeviceGetPciInfo(nvmlDevice_t device, nvmlPciInfo_v1_t *pci)")),
+        MEMORY_INFO(current("nvmlDeviceGetMemoryInfo_v2", Shape.I_PP,
+                        "nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory)"),
+                v1("nvmlDeviceGetMemoryInfo", Shape.I_PP, "nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory)")),
+        COMPUTE_CAPABILITY(current("nvmlDeviceGetCudaComputeCapability", Shape.I_PPP,
+                "nvmlReturn_t nvmlDeviceGetCudaComputeCapability(nvmlDevice_t device, int *major, int *minor)")),
+        ARCHITECTURE(current("nvmlDeviceGetArchitecture", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetArchitecture(nvmlDevice_t device, nvmlDeviceArchitecture_t *arch)")),
+        BRAND(current("nvmlDeviceGetBrand", Shape.I_PP, "nvmlReturn_t nvmlDeviceGetBrand(nvmlDevice_t device, nvmlBrandType_t *type)")),
+        PERSISTENCE_MODE(current("nvmlDeviceGetPersistenceMode", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetPersistenceMode(nvmlDevice_t device, nvmlEnableState_t *mode)")),
+        TEMPERATURE(current("nvmlDeviceGetTemperatureV", Shape.I_PP,
+                        "nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t device, nvmlTemperature_t *temperature)"),
+                // DEPRECATED(13.0), still exported
+                v1("nvmlDeviceGetTemperature", Shape.I_PIP,
+                        "nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, nvmlTemperatureSensors_t sensorType, unsigned int *temp)")),
+        POWER_USAGE(current("nvmlDeviceGetPowerUsage", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *power)")),
+        POWER_LIMIT(current("nvmlDeviceGetEnforcedPowerLimit", Shape.I_PP,
+                        "nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *limit)"),
+                current("nvmlDeviceGetPowerManagementLimit", Shape.I_PP,
+                        "nvmlReturn_t nvmlDeviceGetPowerManagementLimit(nvmlDevice_t device, unsigned int *limit)")),
+        UTILIZATION(current("nvmlDeviceGetUtilizationRates", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_t *utilization)")),
+        NUMA_NODE(current("nvmlDeviceGetNumaNodeId", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetNumaNodeId(nvmlDevice_t device, unsigned int *node)")),
+        COMPUTE_PROCESSES(current("nvmlDeviceGetComputeRunningProcesses_v3", Shape.I_PPP,
+                        "nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount, nvmlProcessInfo_t *infos)"),
+                current("nvmlDeviceGetComputeRunningProcesses_v2", Shape.I_PPP,
+                        "nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t device, unsigned int *infoCount, nvmlProcessInfo_v2_t *infos)"),
+                v1("nvmlDeviceGetComputeRunningProcesses", Shape.I_PPP,
+                        "nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int *infoCount, nvmlProcessInfo_v1_t *infos)")),
+        MIG_MODE(current("nvmlDeviceGetMigMode", Shape.I_PPP,
+                "nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *currentMode, unsigned int *pendingMode)")),
+        MAX_MIG_DEVICE_COUNT(current("nvmlDeviceGetMaxMigDeviceCount", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count)")),
+        MIG_HANDLE_BY_INDEX(current("nvmlDeviceGetMigDeviceHandleByIndex", Shape.I_PIP,
+                "nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int index, nvmlDevice_t *migDevice)")),
+        IS_MIG_HANDLE(current("nvmlDeviceIsMigDeviceHandle", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceIsMigDeviceHandle(nvmlDevice_t device, unsigned int *isMigDevice)")),
+        GPU_INSTANCE_ID(current("nvmlDeviceGetGpuInstanceId", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t device, unsigned int *id)")),
+        COMPUTE_INSTANCE_ID(current("nvmlDeviceGetComputeInstanceId", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetComputeInstanceId(nvmlDevice_t device, unsigned int *id)")),
+        PARENT_OF_MIG(current("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetDeviceHandleFromMigDeviceHandle(nvmlDevice_t migDevice, nvmlDevice_t *device)")),
+        TOPOLOGY_COMMON_ANCESTOR(current("nvmlDeviceGetTopologyCommonAncestor", Shape.I_PPP,
+                "nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(nvmlDevice_t device1, nvmlDevice_t device2, nvmlGpuTopologyLevel_t *pathInfo)")),
+        P2P_STATUS(current("nvmlDeviceGetP2PStatus", Shape.I_PPIP,
+                "nvmlReturn_t nvmlDeviceGetP2PStatus(nvmlDevice_t device1, nvmlDevice_t device2, nvmlGpuP2PCapsIndex_t p2pIndex, nvmlGpuP2PStatus_t *p2pStatus)")),
+        NVLINK_STATE(current("nvmlDeviceGetNvLinkState", Shape.I_PIP,
+                "nvmlReturn_t nvmlDeviceGetNvLinkState(nvmlDevice_t device, unsigned int link, nvmlEnableState_t *isActive)")),
+        NVLINK_REMOTE_PCI_INFO(current("nvmlDeviceGetNvLinkRemotePciInfo_v2", Shape.I_PIP,
+                        "nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(nvmlDevice_t device, unsigned int link, nvmlPciInfo_t *pci)"),
+                v1("nvmlDeviceGetNvLinkRemotePciInfo", Shape.I_PIP,
+                        "nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo(nvmlDevice_t device, unsigned int link, nvmlPciInfo_v1_t *pci)")),
+        SUPPORTED_EVENT_TYPES(current("nvmlDeviceGetSupportedEventTypes", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device, unsigned long long *eventTypes)")),
+        EVENT_SET_CREATE(current("nvmlEventSetCreate", Shape.I_P, "nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set)")),
+        REGISTER_EVENTS(current("nvmlDeviceRegisterEvents", Shape.I_PJP,
+                "nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long eventTypes, nvmlEventSet_t set)")),
+        EVENT_SET_WAIT(current("nvmlEventSetWait_v2", Shape.I_PPI,
+                        "nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms)"),
+                v1("nvmlEventSetWait", Shape.I_PPI,
+                        "nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set, nvmlEventData_v1_t *data, unsigned int timeoutms)")),
+        EVENT_SET_FREE(current("nvmlEventSetFree", Shape.I_P, "nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set)"));
+
+        final List<Name> names;
+
+        Fn(Name... names) {
+            this.names = List.of(names);
+        }
+    }
+
+    /** The static downcall handles, one per {@link Shape}: created after the first library loaded (native access checked). */
+    private static final class Downcalls {
+        private static final Linker LINKER = Linker.nativeLinker();
+        static final MethodHandle I_ = handle(Shape.I_);
+        static final MethodHandle I_P = handle(Shape.I_P);
+        static final MethodHandle I_PI = handle(Shape.I_PI);
+        static final MethodHandle I_IP = handle(Shape.I_IP);
+        static final MethodHandle I_PP = handle(Shape.I_PP);
+        static final MethodHandle I_PPI = handle(Shape.I_PPI);
+        static final MethodHandle I_PPP = handle(Shape.I_PPP);
+        static final MethodHandle I_PIP = handle(Shape.I_PIP);
+        static final MethodHandle I_PPIP = handle(Shape.I_PPIP);
+        static final MethodHandle I_PJP = handle(Shape.I_PJP);
+        static final MethodHandle P_I = handle(Shape.P_I);
+
+        private static MethodHandle handle(Shape shape) {
+            return LINKER.downcallHandle(shape.descriptor);
+        }
+    }
+
+    // ---- struct layouts (x86-64, from nvml.h) ----
 
     static final StructLayout PCI_INFO = MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("busIdLegacy"),
             JAVA_INT.withName("domain"), JAVA_INT.withName("bus"), JAVA_INT.withName("device"),
             JAVA_INT.withName("pciDeviceId"), JAVA_INT.withName("pciSubSystemId"),
             MemoryLayout.sequenceLayout(32, JAVA_BYTE).withName("busId"));                  // 68 B
-    /** The v1 struct behind the legacy {@code nvmlDeviceGetPciInfo}: {@code busId[16]}, 5 uints, 4 reserved. */
+    /** The v1 struct behind the legacy names: {@code busId[16]}, 5 uints, 4 reserved; the first 36 bytes match. */
     static final StructLayout PCI_INFO_V1 = MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("busId"),
             JAVA_INT.withName("domain"), JAVA_INT.withName("bus"), JAVA_INT.withName("device"),
@@ -86,6 +254,10 @@ public final class NvmlLibrary {
             JAVA_LONG.withName("free"), JAVA_LONG.withName("used"));                         // 40 B
     /** {@code NVML_STRUCT_VERSION(Memory, 2) = sizeof(nvmlMemory_v2_t) | 2 << 24}. */
     static final int MEMORY_V2_VERSION = (int) MEMORY_V2.byteSize() | 2 << 24;
+    static final StructLayout TEMPERATURE = MemoryLayout.structLayout(
+            JAVA_INT.withName("version"), JAVA_INT.withName("sensorType"), JAVA_INT.withName("temperature")); // 12 B
+    /** {@code nvmlTemperature_v1 = sizeof(nvmlTemperature_v1_t) | 1 << 24}. */
+    static final int TEMPERATURE_V1_VERSION = (int) TEMPERATURE.byteSize() | 1 << 24;
     static final StructLayout UTILIZATION = MemoryLayout.structLayout(
             JAVA_INT.withName("gpu"), JAVA_INT.withName("memory"));                          // 8 B
     static final StructLayout PROCESS_INFO = MemoryLayout.structLayout(
@@ -93,78 +265,63 @@ public final class NvmlLibrary {
             JAVA_INT.withName("gpuInstanceId"), JAVA_INT.withName("computeInstanceId"));     // 24 B
     static final StructLayout PROCESS_INFO_V1 = MemoryLayout.structLayout(
             JAVA_INT.withName("pid"), MemoryLayout.paddingLayout(4), JAVA_LONG.withName("usedGpuMemory")); // 16 B
+    static final StructLayout EVENT_DATA = MemoryLayout.structLayout(
+            ADDRESS.withName("device"), JAVA_LONG.withName("eventType"), JAVA_LONG.withName("eventData"),
+            JAVA_INT.withName("gpuInstanceId"), JAVA_INT.withName("computeInstanceId"));     // 32 B
+    /** What the legacy {@code nvmlEventSetWait} writes: no instance ids (they came with {@code _v2}). */
+    static final StructLayout EVENT_DATA_V1 = MemoryLayout.structLayout(
+            ADDRESS.withName("device"), JAVA_LONG.withName("eventType"), JAVA_LONG.withName("eventData")); // 24 B
 
-    private static final long PCI_BUS_ID_LEGACY = PCI_INFO.byteOffset(groupElement("busIdLegacy"));
-    private static final long PCI_BUS_ID = PCI_INFO.byteOffset(groupElement("busId"));
-    private static final VarHandle PCI_DOMAIN = field(PCI_INFO, "domain");
-    private static final VarHandle PCI_BUS = field(PCI_INFO, "bus");
-    private static final VarHandle PCI_DEVICE = field(PCI_INFO, "device");
-    private static final VarHandle PCI_DEVICE_ID = field(PCI_INFO, "pciDeviceId");
-    private static final VarHandle PCI_SUBSYSTEM_ID = field(PCI_INFO, "pciSubSystemId");
-    private static final VarHandle MEM_TOTAL = field(MEMORY, "total");
-    private static final VarHandle MEM_FREE = field(MEMORY, "free");
-    private static final VarHandle MEM_USED = field(MEMORY, "used");
-    private static final VarHandle MEM2_VERSION = field(MEMORY_V2, "version");
-    private static final VarHandle MEM2_TOTAL = field(MEMORY_V2, "total");
-    private static final VarHandle MEM2_RESERVED = field(MEMORY_V2, "reserved");
-    private static final VarHandle MEM2_FREE = field(MEMORY_V2, "free");
-    private static final VarHandle MEM2_USED = field(MEMORY_V2, "used");
-    private static final VarHandle UTIL_GPU = field(UTILIZATION, "gpu");
-    private static final VarHandle UTIL_MEMORY = field(UTILIZATION, "memory");
+    private static final long PCI_BUS_ID_LEGACY = offset(PCI_INFO, "busIdLegacy");
+    private static final long PCI_DOMAIN = offset(PCI_INFO, "domain");
+    private static final long PCI_BUS = offset(PCI_INFO, "bus");
+    private static final long PCI_DEVICE = offset(PCI_INFO, "device");
+    private static final long PCI_DEVICE_ID = offset(PCI_INFO, "pciDeviceId");
+    private static final long PCI_SUBSYSTEM_ID = offset(PCI_INFO, "pciSubSystemId");
+    private static final long PCI_BUS_ID = offset(PCI_INFO, "busId");
+    private static final long MEM_TOTAL = offset(MEMORY, "total");
+    private static final long MEM_FREE = offset(MEMORY, "free");
+    private static final long MEM_USED = offset(MEMORY, "used");
+    private static final long MEM2_TOTAL = offset(MEMORY_V2, "total");
+    private static final long MEM2_RESERVED = offset(MEMORY_V2, "reserved");
+    private static final long MEM2_FREE = offset(MEMORY_V2, "free");
+    private static final long MEM2_USED = offset(MEMORY_V2, "used");
+    private static final long TEMP_SENSOR = offset(TEMPERATURE, "sensorType");
+    private static final long TEMP_VALUE = offset(TEMPERATURE, "temperature");
+    private static final long UTIL_MEMORY = offset(UTILIZATION, "memory");
+    private static final long PROC_MEMORY = offset(PROCESS_INFO, "usedGpuMemory");
+    private static final long PROC_GI = offset(PROCESS_INFO, "gpuInstanceId");
+    private static final long PROC_CI = offset(PROCESS_INFO, "computeInstanceId");
+    private static final long EVENT_TYPE = offset(EVENT_DATA, "eventType");
+    private static final long EVENT_DATA_VALUE = offset(EVENT_DATA, "eventData");
+    private static final long EVENT_GI = offset(EVENT_DATA, "gpuInstanceId");
+    private static final long EVENT_CI = offset(EVENT_DATA, "computeInstanceId");
 
     private static final long NOT_AVAILABLE = -1L;   // NVML_VALUE_NOT_AVAILABLE in a 64-bit field
     private static final int NO_INSTANCE = -1;       // 0xFFFFFFFF: no GPU/compute instance (no MIG)
+    private static final int TEMPERATURE_GPU = 0;    // NVML_TEMPERATURE_GPU, the only sensor
 
-    /** Every function this binding calls: its names, newest first. */
-    enum Fn {
-        INIT("nvmlInit_v2", "nvmlInit"),
-        SHUTDOWN("nvmlShutdown"),
-        ERROR_STRING("nvmlErrorString"),
-        DRIVER_VERSION("nvmlSystemGetDriverVersion"),
-        NVML_VERSION("nvmlSystemGetNVMLVersion"),
-        CUDA_DRIVER_VERSION("nvmlSystemGetCudaDriverVersion"),
-        CUDA_DRIVER_VERSION_V2("nvmlSystemGetCudaDriverVersion_v2"),
-        COUNT("nvmlDeviceGetCount_v2", "nvmlDeviceGetCount"),
-        HANDLE_BY_INDEX("nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetHandleByIndex"),
-        HANDLE_BY_UUID("nvmlDeviceGetHandleByUUID"),
-        HANDLE_BY_PCI_BUS_ID("nvmlDeviceGetHandleByPciBusId_v2", "nvmlDeviceGetHandleByPciBusId"),
-        INDEX("nvmlDeviceGetIndex"),
-        UUID("nvmlDeviceGetUUID"),
-        NAME("nvmlDeviceGetName"),
-        SERIAL("nvmlDeviceGetSerial"),
-        MINOR_NUMBER("nvmlDeviceGetMinorNumber"),
-        PCI_INFO("nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v2", "nvmlDeviceGetPciInfo"),
-        MEMORY_INFO("nvmlDeviceGetMemoryInfo_v2", "nvmlDeviceGetMemoryInfo"),
-        COMPUTE_CAPABILITY("nvmlDeviceGetCudaComputeCapability"),
-        ARCHITECTURE("nvmlDeviceGetArchitecture"),
-        BRAND("nvmlDeviceGetBrand"),
-        PERSISTENCE_MODE("nvmlDeviceGetPersistenceMode"),
-        TEMPERATURE("nvmlDeviceGetTemperature"),
-        POWER_USAGE("nvmlDeviceGetPowerUsage"),
-        POWER_LIMIT("nvmlDeviceGetEnforcedPowerLimit", "nvmlDeviceGetPowerManagementLimit"),
-        UTILIZATION("nvmlDeviceGetUtilizationRates"),
-        NUMA_NODE("nvmlDeviceGetNumaNodeId"),
-        COMPUTE_PROCESSES("nvmlDeviceGetComputeRunningProcesses_v3", "nvmlDeviceGetComputeRunningProcesses_v2",
-                "nvmlDeviceGetComputeRunningProcesses"),
-        MIG_MODE("nvmlDeviceGetMigMode"),
-        MAX_MIG_DEVICE_COUNT("nvmlDeviceGetMaxMigDeviceCount"),
-        MIG_HANDLE_BY_INDEX("nvmlDeviceGetMigDeviceHandleByIndex"),
-        IS_MIG_HANDLE("nvmlDeviceIsMigDeviceHandle"),
-        GPU_INSTANCE_ID("nvmlDeviceGetGpuInstanceId"),
-        COMPUTE_INSTANCE_ID("nvmlDeviceGetComputeInstanceId"),
-        PARENT_OF_MIG("nvmlDeviceGetDeviceHandleFromMigDeviceHandle");
+    /** Per-thread scratch for out-parameters and structs: larger than every struct and default string buffer. */
+    private static final int SCRATCH_BYTES = 512;
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_BYTES, 8));
 
-        final List<String> names;
-
-        Fn(String... names) {
-            this.names = List.of(names);
+    /** A resolved symbol: which of its function's names the library answered with. */
+    record Symbol(Fn fn, Name name, MemorySegment address) {
+        String symbol() {
+            return name.symbol();
         }
-    }
 
-    /** A resolved symbol: which of {@link Fn#names} it is (0 = newest), or none. */
-    record Symbol(Fn fn, int variant, MemorySegment address) {
-        String name() {
-            return fn.names.get(variant);
+        boolean isV1() {
+            return name.abi() == Abi.V1;
+        }
+
+        /** Guards the static handle a caller is about to use against a mistake in {@link Fn}. */
+        Symbol expect(Shape shape) {
+            if (name.shape() != shape) {
+                throw new IllegalStateException(name.symbol() + " is declared " + name.shape() + ", called as " + shape);
+            }
+            return this;
         }
     }
 
@@ -181,17 +338,30 @@ public final class NvmlLibrary {
         this.file = file;
     }
 
-    /** {@code libnvidia-ml.so.1} through the system search (ld.so.cache, LD_LIBRARY_PATH). */
-    public static NvmlLibrary system() throws NvmlException {
-        return load(SONAME);
+    /**
+     * The NVML the jaccel command line would use: {@code JACCEL_NVML_LIBRARY} from the process
+     * environment when set, else {@code libnvidia-ml.so.1} through the system search.
+     *
+     * @throws LibraryUnavailableException when it cannot be loaded (no driver, or native access denied)
+     */
+    public static NvmlLibrary system() {
+        return locate(System.getenv());
+    }
+
+    /** As {@link #system()}, with the environment given. */
+    public static NvmlLibrary locate(Map<String, String> env) {
+        String configured = env.get("JACCEL_NVML_LIBRARY");
+        return load(configured == null || configured.isBlank() ? SONAME : configured);
     }
 
     /**
      * Loads NVML from a bare library name (system search) or a path (containing a {@code /}).
      * The same name or path gives the same instance; the library stays loaded for the life of the
      * JVM (unloading it under a live session would pull code from under other threads).
+     *
+     * @throws LibraryUnavailableException when it cannot be loaded (no driver, or native access denied)
      */
-    public static NvmlLibrary load(String nameOrPath) throws NvmlException {
+    public static NvmlLibrary load(String nameOrPath) {
         Objects.requireNonNull(nameOrPath, "nameOrPath");
         String key = nameOrPath.contains("/") ? Path.of(nameOrPath).toAbsolutePath().normalize().toString() : nameOrPath;
         NvmlLibrary existing = LOADED.get(key);
@@ -206,9 +376,11 @@ public final class NvmlLibrary {
             } else {
                 loaded = new NvmlLibrary(key, SymbolLookup.libraryLookup(key, Arena.global()), mappedFile(key));
             }
-        } catch (IllegalArgumentException | IllegalCallerException e) {
-            throw new NvmlException(NvmlReturn.LIBRARY_NOT_FOUND.code(), "dlopen",
-                    "cannot load " + nameOrPath + ": " + e.getMessage());
+        } catch (IllegalCallerException e) {
+            throw LibraryUnavailableException.nativeAccessDenied(LIBRARY, nameOrPath, NvmlLibrary.class, e);
+        } catch (IllegalArgumentException e) {
+            throw LibraryUnavailableException.notFound(LIBRARY, nameOrPath,
+                    "install the NVIDIA driver (its user-space part provides " + SONAME + ") or load it by its path", e);
         }
         NvmlLibrary raced = LOADED.putIfAbsent(key, loaded);
         return raced != null ? raced : loaded;
@@ -221,14 +393,14 @@ public final class NvmlLibrary {
 
     /**
      * The file behind the library with symlinks resolved, e.g. {@code /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.95.05}:
-     * its suffix is the userspace driver version (docs/nvml.md §1.1). Empty when it cannot be found.
+     * its suffix is the user-space driver version (docs/nvml.md §1.1). Empty when it cannot be found.
      */
     public Optional<Path> file() {
         return file;
     }
 
     /** Opens a session: one {@code nvmlInit_v2}, undone by {@link NvmlSession#close()}. */
-    public NvmlSession openSession() throws NvmlException {
+    public NvmlSession openSession() {
         return NvmlSession.open(this);
     }
 
@@ -261,24 +433,24 @@ public final class NvmlLibrary {
         return Optional.empty();
     }
 
-    // ---- symbols ----
+    // ---- symbols, checks and the downcalls by shape ----
 
-    Symbol symbol(Fn fn) throws NvmlException {
+    Symbol symbol(Fn fn) {
         Symbol s = symbols.get(fn.ordinal());
         if (s == null) {
-            s = new Symbol(fn, -1, null);
-            for (int i = 0; i < fn.names.size(); i++) {
-                Optional<MemorySegment> address = lookup.find(fn.names.get(i));
+            s = new Symbol(fn, null, null);
+            for (Name name : fn.names) {
+                Optional<MemorySegment> address = lookup.find(name.symbol());
                 if (address.isPresent()) {
-                    s = new Symbol(fn, i, address.get());
+                    s = new Symbol(fn, name, address.get());
                     break;
                 }
             }
             symbols.compareAndSet(fn.ordinal(), null, s);
         }
         if (s.address() == null) {
-            throw new NvmlException(NvmlReturn.FUNCTION_NOT_FOUND.code(), fn.names.getFirst(),
-                    source + " exports none of " + String.join(", ", fn.names));
+            throw new NvmlException(NvmlReturn.FUNCTION_NOT_FOUND.code(), fn.names.getFirst().symbol(),
+                    source + " exports none of " + String.join(", ", fn.names.stream().map(Name::symbol).toList()));
         }
         return s;
     }
@@ -286,16 +458,20 @@ public final class NvmlLibrary {
     /** The symbol name this library answers {@code fn} with, or empty when it has none. */
     Optional<String> boundName(Fn fn) {
         try {
-            return Optional.of(symbol(fn).name());
+            return Optional.of(symbol(fn).symbol());
         } catch (NvmlException e) {
             return Optional.empty();
         }
     }
 
-    private void check(int rc, Symbol s) throws NvmlException {
+    private void check(int rc, Symbol s) {
         if (rc != 0) {
-            throw new NvmlException(rc, s.name(), errorString(rc));
+            throw new NvmlException(rc, s.symbol(), errorString(rc));
         }
+    }
+
+    private static MemorySegment scratch() {
+        return SCRATCH.get();
     }
 
     private static RuntimeException rethrow(Throwable t) {
@@ -308,38 +484,165 @@ public final class NvmlLibrary {
         throw new IllegalStateException("unexpected checked exception from a downcall", t);
     }
 
-    private static VarHandle field(StructLayout layout, String name) {
-        return layout.varHandle(groupElement(name));
+    private static int invoke(Symbol s) {
+        try {
+            return (int) Downcalls.I_.invokeExact(s.expect(Shape.I_).address());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, MemorySegment a) {
+        try {
+            return (int) Downcalls.I_P.invokeExact(s.expect(Shape.I_P).address(), a);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, int b) {
+        try {
+            return (int) Downcalls.I_PI.invokeExact(s.expect(Shape.I_PI).address(), a, b);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, int a, MemorySegment b) {
+        try {
+            return (int) Downcalls.I_IP.invokeExact(s.expect(Shape.I_IP).address(), a, b);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, MemorySegment b) {
+        try {
+            return (int) Downcalls.I_PP.invokeExact(s.expect(Shape.I_PP).address(), a, b);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, MemorySegment b, int c) {
+        try {
+            return (int) Downcalls.I_PPI.invokeExact(s.expect(Shape.I_PPI).address(), a, b, c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, MemorySegment b, MemorySegment c) {
+        try {
+            return (int) Downcalls.I_PPP.invokeExact(s.expect(Shape.I_PPP).address(), a, b, c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c) {
+        try {
+            return (int) Downcalls.I_PIP.invokeExact(s.expect(Shape.I_PIP).address(), a, b, c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, MemorySegment b, int c, MemorySegment d) {
+        try {
+            return (int) Downcalls.I_PPIP.invokeExact(s.expect(Shape.I_PPIP).address(), a, b, c, d);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, long b, MemorySegment c) {
+        try {
+            return (int) Downcalls.I_PJP.invokeExact(s.expect(Shape.I_PJP).address(), a, b, c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static long offset(StructLayout layout, String name) {
+        return layout.byteOffset(groupElement(name));
+    }
+
+    // ---- the one-out-parameter calls: f(out), f(device, out), f(device, int, out) ----
+
+    /** {@code f(T *out)}: a system-wide value, read as a 32-bit int. */
+    private int systemInt(Fn fn) {
+        Symbol s = symbol(fn);
+        MemorySegment out = scratch();
+        check(invoke(s, out), s);
+        return out.get(JAVA_INT, 0);
+    }
+
+    /** {@code f(nvmlDevice_t, T *out)} with a 32-bit {@code T}. */
+    private int deviceInt(Fn fn, MemorySegment device) {
+        Symbol s = symbol(fn);
+        MemorySegment out = scratch();
+        check(invoke(s, device, out), s);
+        return out.get(JAVA_INT, 0);
+    }
+
+    /** {@code f(nvmlDevice_t, unsigned long long *out)}. */
+    private long deviceLong(Fn fn, MemorySegment device) {
+        Symbol s = symbol(fn);
+        MemorySegment out = scratch();
+        check(invoke(s, device, out), s);
+        return out.get(JAVA_LONG, 0);
+    }
+
+    /** {@code f(nvmlDevice_t, unsigned int, T *out)} with a 32-bit {@code T}: a per-link or per-kind value. */
+    private int deviceIndexedInt(Fn fn, MemorySegment device, int which) {
+        Symbol s = symbol(fn);
+        MemorySegment out = scratch();
+        check(invoke(s, device, which, out), s);
+        return out.get(JAVA_INT, 0);
+    }
+
+    /** {@code f(nvmlDevice_t, T *a, T *b)} with 32-bit {@code T}s, as {@code {a, b}}. */
+    private int[] deviceIntPair(Fn fn, MemorySegment device) {
+        Symbol s = symbol(fn);
+        MemorySegment out = scratch();
+        check(invoke(s, device, out, out.asSlice(8)), s);
+        return new int[] {out.get(JAVA_INT, 0), out.get(JAVA_INT, 8)};
+    }
+
+    /** {@code f(nvmlDevice_t, T *struct)}: the struct in scratch memory, {@code version} written first when non-zero. */
+    private MemorySegment deviceStruct(Fn fn, MemorySegment device, StructLayout layout, int version) {
+        Symbol s = symbol(fn);
+        MemorySegment out = scratch().asSlice(0, layout.byteSize());
+        out.fill((byte) 0);
+        if (version != 0) {
+            out.set(JAVA_INT, 0, version);
+        }
+        check(invoke(s, device, out), s);
+        return out;
+    }
+
+    private static MemorySegment handleAt(MemorySegment out) {
+        return out.get(ADDRESS, 0);
     }
 
     // ---- init and system ----
 
-    void init() throws NvmlException {
+    void init() {
         Symbol s = symbol(Fn.INIT);
-        int rc;
-        try {
-            rc = (int) I_.invokeExact(s.address());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        check(rc, s);
+        check(invoke(s), s);
     }
 
     /** {@code nvmlShutdown}; returns the raw code (UNINITIALIZED for an unbalanced call). */
-    int shutdown() throws NvmlException {
-        Symbol s = symbol(Fn.SHUTDOWN);
-        try {
-            return (int) I_.invokeExact(s.address());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+    int shutdown() {
+        return invoke(symbol(Fn.SHUTDOWN));
     }
 
     /** {@code nvmlErrorString}: a static string, read through a bounded reinterpretation, never freed. */
     public String errorString(int code) {
         try {
-            Symbol s = symbol(Fn.ERROR_STRING);
-            MemorySegment text = (MemorySegment) P_I.invokeExact(s.address(), code);
+            Symbol s = symbol(Fn.ERROR_STRING).expect(Shape.P_I);
+            MemorySegment text = (MemorySegment) Downcalls.P_I.invokeExact(s.address(), code);
             return text.equals(MemorySegment.NULL) ? "" : text.reinterpret(1024).getString(0);
         } catch (NvmlException e) {
             return "";
@@ -348,321 +651,212 @@ public final class NvmlLibrary {
         }
     }
 
-    String driverVersion() throws NvmlException {
+    String driverVersion() {
         return systemString(Fn.DRIVER_VERSION, VERSION_BUFFER);
     }
 
-    String nvmlVersion() throws NvmlException {
+    String nvmlVersion() {
         return systemString(Fn.NVML_VERSION, VERSION_BUFFER);
     }
 
-    int cudaDriverVersion() throws NvmlException {
+    int cudaDriverVersion() {
         return systemInt(Fn.CUDA_DRIVER_VERSION);
     }
 
-    int cudaDriverVersionV2() throws NvmlException {
+    int cudaDriverVersionV2() {
         return systemInt(Fn.CUDA_DRIVER_VERSION_V2);
     }
 
-    int deviceCount() throws NvmlException {
+    int deviceCount() {
         return systemInt(Fn.COUNT);
     }
 
-    private String systemString(Fn fn, int size) throws NvmlException {
+    private String systemString(Fn fn, int size) {
+        return string(fn, null, size);
+    }
+
+    /**
+     * A string getter, {@code f(char *, unsigned)} or {@code f(nvmlDevice_t, char *, unsigned)}: starts
+     * at the documented size and grows on INSUFFICIENT_SIZE (up to 4 KiB).
+     */
+    String string(Fn fn, MemorySegment device, int size) {
         Symbol s = symbol(fn);
         for (int n = size; ; n *= 2) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment buffer = arena.allocate(n);
-                int rc = (int) I_PI.invokeExact(s.address(), buffer, n);
+            try (Arena arena = n <= SCRATCH_BYTES ? null : Arena.ofConfined()) {
+                MemorySegment buffer = arena == null ? scratch() : arena.allocate(n);
+                int rc = device == null ? invoke(s, buffer, n) : invoke(s, device, buffer, n);
                 if (rc == NvmlReturn.INSUFFICIENT_SIZE.code() && n < MAX_STRING_BUFFER) {
                     continue;
                 }
                 check(rc, s);
                 return buffer.getString(0);
-            } catch (NvmlException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw rethrow(t);
             }
-        }
-    }
-
-    private int systemInt(Fn fn) throws NvmlException {
-        Symbol s = symbol(fn);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            int rc = (int) I_P.invokeExact(s.address(), out);
-            check(rc, s);
-            return out.get(JAVA_INT, 0);
-        } catch (NvmlException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     // ---- handles ----
 
-    long handleByIndex(int index) throws NvmlException {
+    MemorySegment handleByIndex(int index) {
         Symbol s = symbol(Fn.HANDLE_BY_INDEX);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) I_IP.invokeExact(s.address(), index, out);
-            check(rc, s);
-            return out.get(ADDRESS, 0).address();
-        } catch (NvmlException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment out = scratch();
+        check(invoke(s, index, out), s);
+        return handleAt(out);
     }
 
-    long handleByUuid(String uuid) throws NvmlException {
+    MemorySegment handleByUuid(String uuid) {
         return handleByString(Fn.HANDLE_BY_UUID, uuid);
     }
 
-    long handleByPciBusId(String busId) throws NvmlException {
+    MemorySegment handleByPciBusId(String busId) {
         return handleByString(Fn.HANDLE_BY_PCI_BUS_ID, busId);
     }
 
-    private long handleByString(Fn fn, String key) throws NvmlException {
+    private MemorySegment handleByString(Fn fn, String key) {
         Symbol s = symbol(fn);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) I_PP.invokeExact(s.address(), arena.allocateFrom(key), out);
-            check(rc, s);
-            return out.get(ADDRESS, 0).address();
-        } catch (NvmlException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
+            check(invoke(s, arena.allocateFrom(key), out), s);
+            return handleAt(out);
         }
     }
 
-    long migHandleByIndex(long device, int index) throws NvmlException {
+    MemorySegment migHandleByIndex(MemorySegment device, int index) {
         Symbol s = symbol(Fn.MIG_HANDLE_BY_INDEX);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) I_PIP.invokeExact(s.address(), MemorySegment.ofAddress(device), index, out);
-            check(rc, s);
-            return out.get(ADDRESS, 0).address();
-        } catch (NvmlException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment out = scratch();
+        check(invoke(s, device, index, out), s);
+        return handleAt(out);
     }
 
-    long parentOfMig(long mig) throws NvmlException {
+    MemorySegment parentOfMig(MemorySegment mig) {
         Symbol s = symbol(Fn.PARENT_OF_MIG);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int rc = (int) I_PP.invokeExact(s.address(), MemorySegment.ofAddress(mig), out);
-            check(rc, s);
-            return out.get(ADDRESS, 0).address();
-        } catch (NvmlException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment out = scratch();
+        check(invoke(s, mig, out), s);
+        return handleAt(out);
     }
 
     // ---- per-device scalars and strings ----
 
-    private int deviceInt(Fn fn, long device) throws NvmlException {
-        Symbol s = symbol(fn);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            int rc = (int) I_PP.invokeExact(s.address(), MemorySegment.ofAddress(device), out);
-            check(rc, s);
-            return out.get(JAVA_INT, 0);
-        } catch (NvmlException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** A string getter: starts at the documented size and grows on INSUFFICIENT_SIZE (up to 4 KiB). */
-    String deviceString(Fn fn, long device, int size) throws NvmlException {
-        Symbol s = symbol(fn);
-        for (int n = size; ; n *= 2) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment buffer = arena.allocate(n);
-                int rc = (int) I_PPI.invokeExact(s.address(), MemorySegment.ofAddress(device), buffer, n);
-                if (rc == NvmlReturn.INSUFFICIENT_SIZE.code() && n < MAX_STRING_BUFFER) {
-                    continue;
-                }
-                check(rc, s);
-                return buffer.getString(0);
-            } catch (NvmlException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        }
-    }
-
-    int index(long device) throws NvmlException {
+    int index(MemorySegment device) {
         return deviceInt(Fn.INDEX, device);
     }
 
-    String uuid(long device) throws NvmlException {
-        return deviceString(Fn.UUID, device, UUID_BUFFER);
+    String uuid(MemorySegment device) {
+        return string(Fn.UUID, device, UUID_BUFFER);
     }
 
-    String name(long device) throws NvmlException {
-        return deviceString(Fn.NAME, device, NAME_BUFFER);
+    String name(MemorySegment device) {
+        return string(Fn.NAME, device, NAME_BUFFER);
     }
 
-    String serial(long device) throws NvmlException {
-        return deviceString(Fn.SERIAL, device, SERIAL_BUFFER);
+    String serial(MemorySegment device) {
+        return string(Fn.SERIAL, device, SERIAL_BUFFER);
     }
 
-    int minorNumber(long device) throws NvmlException {
+    int minorNumber(MemorySegment device) {
         return deviceInt(Fn.MINOR_NUMBER, device);
     }
 
-    int architecture(long device) throws NvmlException {
+    int architecture(MemorySegment device) {
         return deviceInt(Fn.ARCHITECTURE, device);
     }
 
-    int brand(long device) throws NvmlException {
+    int brand(MemorySegment device) {
         return deviceInt(Fn.BRAND, device);
     }
 
-    boolean persistenceMode(long device) throws NvmlException {
+    boolean persistenceMode(MemorySegment device) {
         return deviceInt(Fn.PERSISTENCE_MODE, device) != 0;
     }
 
-    int powerUsageMilliwatts(long device) throws NvmlException {
+    int powerUsageMilliwatts(MemorySegment device) {
         return deviceInt(Fn.POWER_USAGE, device);
     }
 
-    int powerLimitMilliwatts(long device) throws NvmlException {
+    int powerLimitMilliwatts(MemorySegment device) {
         return deviceInt(Fn.POWER_LIMIT, device);
     }
 
-    int numaNode(long device) throws NvmlException {
+    int numaNode(MemorySegment device) {
         return deviceInt(Fn.NUMA_NODE, device);
     }
 
-    int maxMigDeviceCount(long device) throws NvmlException {
+    int maxMigDeviceCount(MemorySegment device) {
         return deviceInt(Fn.MAX_MIG_DEVICE_COUNT, device);
     }
 
-    boolean isMigHandle(long device) throws NvmlException {
+    boolean isMigHandle(MemorySegment device) {
         return deviceInt(Fn.IS_MIG_HANDLE, device) != 0;
     }
 
-    int gpuInstanceId(long mig) throws NvmlException {
+    int gpuInstanceId(MemorySegment mig) {
         return deviceInt(Fn.GPU_INSTANCE_ID, mig);
     }
 
-    int computeInstanceId(long mig) throws NvmlException {
+    int computeInstanceId(MemorySegment mig) {
         return deviceInt(Fn.COMPUTE_INSTANCE_ID, mig);
     }
 
-    /** {@code nvmlDeviceGetTemperature(dev, NVML_TEMPERATURE_GPU, &degC)}. */
-    int temperatureCelsius(long device) throws NvmlException {
+    /** The GPU sensor: {@code nvmlDeviceGetTemperatureV} with {@code NVML_TEMPERATURE_GPU}, else the legacy call. */
+    int temperatureCelsius(MemorySegment device) {
         Symbol s = symbol(Fn.TEMPERATURE);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            int rc = (int) I_PIP.invokeExact(s.address(), MemorySegment.ofAddress(device), 0, out);
-            check(rc, s);
-            return out.get(JAVA_INT, 0);
-        } catch (NvmlException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
+        if (s.isV1()) {
+            return deviceIndexedInt(Fn.TEMPERATURE, device, TEMPERATURE_GPU);
         }
+        MemorySegment out = scratch().asSlice(0, TEMPERATURE.byteSize());
+        out.set(JAVA_INT, 0, TEMPERATURE_V1_VERSION);
+        out.set(JAVA_INT, TEMP_SENSOR, TEMPERATURE_GPU);
+        check(invoke(s, device, out), s);
+        return out.get(JAVA_INT, TEMP_VALUE);
     }
 
-    private int[] devicePair(Fn fn, long device) throws NvmlException {
-        Symbol s = symbol(fn);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment a = arena.allocate(JAVA_INT);
-            MemorySegment b = arena.allocate(JAVA_INT);
-            int rc = (int) I_PPP.invokeExact(s.address(), MemorySegment.ofAddress(device), a, b);
-            check(rc, s);
-            return new int[] {a.get(JAVA_INT, 0), b.get(JAVA_INT, 0)};
-        } catch (NvmlException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    ComputeCapability computeCapability(long device) throws NvmlException {
-        int[] v = devicePair(Fn.COMPUTE_CAPABILITY, device);
+    ComputeCapability computeCapability(MemorySegment device) {
+        int[] v = deviceIntPair(Fn.COMPUTE_CAPABILITY, device);
         return new ComputeCapability(v[0], v[1]);
     }
 
-    MigMode migMode(long device) throws NvmlException {
-        int[] v = devicePair(Fn.MIG_MODE, device);
+    MigMode migMode(MemorySegment device) {
+        int[] v = deviceIntPair(Fn.MIG_MODE, device);
         return new MigMode(v[0] == 1, v[1] == 1);
     }
 
     // ---- structs ----
 
-    private MemorySegment deviceStruct(Fn fn, long device, Arena arena, MemorySegment out) throws NvmlException {
-        Symbol s = symbol(fn);
-        int rc;
-        try {
-            rc = (int) I_PP.invokeExact(s.address(), MemorySegment.ofAddress(device), out);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        check(rc, s);
-        return out;
+    PciInfo pciInfo(MemorySegment device) {
+        boolean v1 = symbol(Fn.PCI_INFO).isV1();
+        return readPci(deviceStruct(Fn.PCI_INFO, device, v1 ? PCI_INFO_V1 : PCI_INFO, 0), v1);
     }
 
-    PciInfo pciInfo(long device) throws NvmlException {
-        Symbol s = symbol(Fn.PCI_INFO);
-        try (Arena arena = Arena.ofConfined()) {
-            // the legacy symbol fills the 52-byte v1 struct, whose first 36 bytes match v3
-            boolean v1 = s.name().equals("nvmlDeviceGetPciInfo");
-            MemorySegment pci = deviceStruct(Fn.PCI_INFO, device, arena, arena.allocate(PCI_INFO));
-            String legacy = pci.getString(PCI_BUS_ID_LEGACY);
-            String busId = v1 ? PciBusId.nvml(legacy) : pci.getString(PCI_BUS_ID);
-            return new PciInfo(busId, legacy, (int) PCI_DOMAIN.get(pci, 0L), (int) PCI_BUS.get(pci, 0L),
-                    (int) PCI_DEVICE.get(pci, 0L), (int) PCI_DEVICE_ID.get(pci, 0L),
-                    (int) PCI_SUBSYSTEM_ID.get(pci, 0L));
-        }
+    /** Both layouts share their first 36 bytes; the v1 struct has only the 16-byte bus id, in the legacy spelling. */
+    private static PciInfo readPci(MemorySegment pci, boolean v1) {
+        String legacy = pci.getString(PCI_BUS_ID_LEGACY);
+        String busId = v1 ? PciBusId.nvml(legacy) : pci.getString(PCI_BUS_ID);
+        return new PciInfo(busId, legacy, pci.get(JAVA_INT, PCI_DOMAIN), pci.get(JAVA_INT, PCI_BUS),
+                pci.get(JAVA_INT, PCI_DEVICE), pci.get(JAVA_INT, PCI_DEVICE_ID), pci.get(JAVA_INT, PCI_SUBSYSTEM_ID));
     }
 
-    MemoryInfo memoryInfo(long device) throws NvmlException {
-        Symbol s = symbol(Fn.MEMORY_INFO);
-        try (Arena arena = Arena.ofConfined()) {
-            if (s.variant() == 0) {
-                MemorySegment m = arena.allocate(MEMORY_V2);
-                MEM2_VERSION.set(m, 0L, MEMORY_V2_VERSION);
-                deviceStruct(Fn.MEMORY_INFO, device, arena, m);
-                return new MemoryInfo((long) MEM2_TOTAL.get(m, 0L), (long) MEM2_RESERVED.get(m, 0L),
-                        (long) MEM2_FREE.get(m, 0L), (long) MEM2_USED.get(m, 0L));
-            }
-            MemorySegment m = deviceStruct(Fn.MEMORY_INFO, device, arena, arena.allocate(MEMORY));
-            return new MemoryInfo((long) MEM_TOTAL.get(m, 0L), 0L, (long) MEM_FREE.get(m, 0L),
-                    (long) MEM_USED.get(m, 0L));
+    MemoryInfo memoryInfo(MemorySegment device) {
+        if (symbol(Fn.MEMORY_INFO).isV1()) {
+            MemorySegment m = deviceStruct(Fn.MEMORY_INFO, device, MEMORY, 0);
+            return new MemoryInfo(m.get(JAVA_LONG, MEM_TOTAL), 0L, m.get(JAVA_LONG, MEM_FREE), m.get(JAVA_LONG, MEM_USED));
         }
+        MemorySegment m = deviceStruct(Fn.MEMORY_INFO, device, MEMORY_V2, MEMORY_V2_VERSION);
+        return new MemoryInfo(m.get(JAVA_LONG, MEM2_TOTAL), m.get(JAVA_LONG, MEM2_RESERVED),
+                m.get(JAVA_LONG, MEM2_FREE), m.get(JAVA_LONG, MEM2_USED));
     }
 
-    Utilization utilization(long device) throws NvmlException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment u = deviceStruct(Fn.UTILIZATION, device, arena, arena.allocate(UTILIZATION));
-            return new Utilization((int) UTIL_GPU.get(u, 0L), (int) UTIL_MEMORY.get(u, 0L));
-        }
+    Utilization utilization(MemorySegment device) {
+        MemorySegment u = deviceStruct(Fn.UTILIZATION, device, UTILIZATION, 0);
+        return new Utilization(u.get(JAVA_INT, 0), u.get(JAVA_INT, UTIL_MEMORY));
     }
 
     /**
      * Running compute processes. Asks for the count first, then over-allocates (processes can
      * start between the two calls) and retries while the driver still says INSUFFICIENT_SIZE.
-     * The stride follows the symbol found: 24 bytes for {@code _v3}/{@code _v2}, 16 for the legacy name.
+     * The stride follows the name found: 24 bytes for {@code _v3}/{@code _v2}, 16 for the v1 name.
      */
-    List<ProcessInfo> computeProcesses(long device) throws NvmlException {
+    List<ProcessInfo> computeProcesses(MemorySegment device) {
         Symbol s = symbol(Fn.COMPUTE_PROCESSES);
-        boolean v1 = s.variant() == 2;
-        StructLayout element = v1 ? PROCESS_INFO_V1 : PROCESS_INFO;
+        StructLayout element = s.isV1() ? PROCESS_INFO_V1 : PROCESS_INFO;
         int capacity = 0;
         for (int attempt = 0; ; attempt++) {
             try (Arena arena = Arena.ofConfined()) {
@@ -670,7 +864,7 @@ public final class NvmlLibrary {
                 count.set(JAVA_INT, 0, capacity);
                 MemorySegment infos = capacity == 0 ? MemorySegment.NULL
                         : arena.allocate(element.byteSize() * capacity, element.byteAlignment());
-                int rc = (int) I_PPP.invokeExact(s.address(), MemorySegment.ofAddress(device), count, infos);
+                int rc = invoke(s, device, count, infos);
                 if (rc == NvmlReturn.INSUFFICIENT_SIZE.code() && attempt < 8) {
                     capacity = Math.max(capacity * 2, count.get(JAVA_INT, 0) * 2);
                     continue;
@@ -679,26 +873,91 @@ public final class NvmlLibrary {
                 int n = count.get(JAVA_INT, 0);
                 List<ProcessInfo> out = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    long base = i * element.byteSize();
-                    int pid = infos.get(JAVA_INT, base);
-                    long used = infos.get(JAVA_LONG, base + 8);
-                    OptionalLong memory = used == NOT_AVAILABLE ? OptionalLong.empty() : OptionalLong.of(used);
-                    OptionalInt gi = OptionalInt.empty();
-                    OptionalInt ci = OptionalInt.empty();
-                    if (!v1) {
-                        int g = infos.get(JAVA_INT, base + 16);
-                        int c = infos.get(JAVA_INT, base + 20);
-                        gi = g == NO_INSTANCE ? OptionalInt.empty() : OptionalInt.of(g);
-                        ci = c == NO_INSTANCE ? OptionalInt.empty() : OptionalInt.of(c);
-                    }
-                    out.add(new ProcessInfo(pid, memory, gi, ci));
+                    MemorySegment p = infos.asSlice(i * element.byteSize(), element.byteSize());
+                    long used = p.get(JAVA_LONG, PROC_MEMORY);
+                    Optional<Integer> gi = s.isV1() ? Optional.empty() : instance(p.get(JAVA_INT, PROC_GI));
+                    Optional<Integer> ci = s.isV1() ? Optional.empty() : instance(p.get(JAVA_INT, PROC_CI));
+                    out.add(new ProcessInfo(p.get(JAVA_INT, 0),
+                            used == NOT_AVAILABLE ? Optional.empty() : Optional.of(used), gi, ci));
                 }
                 return out;
-            } catch (NvmlException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw rethrow(t);
             }
         }
+    }
+
+    private static Optional<Integer> instance(int id) {
+        return id == NO_INSTANCE ? Optional.empty() : Optional.of(id);
+    }
+
+    // ---- topology and NVLink ----
+
+    /** {@code nvmlGpuTopologyLevel_t} of the closest common ancestor of two GPUs. */
+    int commonAncestor(MemorySegment a, MemorySegment b) {
+        Symbol s = symbol(Fn.TOPOLOGY_COMMON_ANCESTOR);
+        MemorySegment out = scratch();
+        check(invoke(s, a, b, out), s);
+        return out.get(JAVA_INT, 0);
+    }
+
+    /** {@code nvmlGpuP2PStatus_t} of one capability between two GPUs. */
+    int p2pStatus(MemorySegment a, MemorySegment b, int capability) {
+        Symbol s = symbol(Fn.P2P_STATUS);
+        MemorySegment out = scratch();
+        check(invoke(s, a, b, capability, out), s);
+        return out.get(JAVA_INT, 0);
+    }
+
+    boolean nvLinkActive(MemorySegment device, int link) {
+        return deviceIndexedInt(Fn.NVLINK_STATE, device, link) != 0;
+    }
+
+    PciInfo nvLinkRemotePciInfo(MemorySegment device, int link) {
+        Symbol s = symbol(Fn.NVLINK_REMOTE_PCI_INFO);
+        MemorySegment out = scratch().asSlice(0, PCI_INFO.byteSize());
+        out.fill((byte) 0);
+        check(invoke(s, device, link, out), s);
+        return readPci(out, s.isV1());
+    }
+
+    // ---- events ----
+
+    long supportedEventTypes(MemorySegment device) {
+        return deviceLong(Fn.SUPPORTED_EVENT_TYPES, device);
+    }
+
+    MemorySegment eventSetCreate() {
+        Symbol s = symbol(Fn.EVENT_SET_CREATE);
+        MemorySegment out = scratch();
+        check(invoke(s, out), s);
+        return handleAt(out);
+    }
+
+    void registerEvents(MemorySegment device, long types, MemorySegment set) {
+        Symbol s = symbol(Fn.REGISTER_EVENTS);
+        check(invoke(s, device, types, set), s);
+    }
+
+    /** An event as NVML delivered it; instance ids are -1 when the event is not attributable to one (or v1). */
+    record RawEvent(long device, long type, long data, int gpuInstanceId, int computeInstanceId) {
+    }
+
+    /** {@code nvmlEventSetWait_v2}: the next event, or {@code null} on TIMEOUT. Blocks up to {@code timeoutMs}. */
+    RawEvent eventSetWait(MemorySegment set, int timeoutMs) {
+        Symbol s = symbol(Fn.EVENT_SET_WAIT);
+        MemorySegment data = scratch().asSlice(0, EVENT_DATA.byteSize());
+        data.fill((byte) 0);
+        int rc = invoke(s, set, data, timeoutMs);
+        if (rc == NvmlReturn.TIMEOUT.code()) {
+            return null;
+        }
+        check(rc, s);
+        return new RawEvent(data.get(ADDRESS, 0).address(), data.get(JAVA_LONG, EVENT_TYPE),
+                data.get(JAVA_LONG, EVENT_DATA_VALUE), s.isV1() ? NO_INSTANCE : data.get(JAVA_INT, EVENT_GI),
+                s.isV1() ? NO_INSTANCE : data.get(JAVA_INT, EVENT_CI));
+    }
+
+    void eventSetFree(MemorySegment set) {
+        Symbol s = symbol(Fn.EVENT_SET_FREE);
+        check(invoke(s, set), s);
     }
 }

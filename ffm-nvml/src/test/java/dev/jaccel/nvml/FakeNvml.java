@@ -68,10 +68,6 @@ final class FakeNvml {
     }
 
     static NvmlLibrary library() {
-        try {
-            return NvmlLibrary.load(FakeLibraries.nvml().toString());
-        } catch (NvmlException e) {
-            throw new IllegalStateException(e);
-        }
+        return NvmlLibrary.load(FakeLibraries.nvml().toString());
     }
 }

@@ -1,6 +1,5 @@
 package dev.jaccel.nvml;
 
-import dev.jaccel.testkit.FakeLibraries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -30,59 +28,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of the NVML 13.3.29 header (docs/nvml.md §4.2), and the codes match testkit/README.md. A symbol that
  * goes missing or a field that moves fails here.
  */
-@SuppressWarnings("restricted") // raw FFM on the fake is the point of this test
 class FakeNvmlAbiTest {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup NVML = SymbolLookup.libraryLookup(FakeLibraries.nvml(), Arena.global());
-    private static final byte POISON = (byte) 0xAA;
+    private static final SymbolLookup NVML = RawNvml.NVML;
+    private static final byte POISON = RawNvml.POISON;
 
+    private RawNvml raw;
     private Arena arena;
-    private int inits;
 
     @BeforeEach
     void setUp() {
         FakeNvml.configure(FakeNvml.FOUR_GPUS);
-        arena = Arena.ofConfined();
+        raw = new RawNvml();
+        arena = raw.arena;
     }
 
     @AfterEach
-    void tearDown() throws Throwable {
-        while (inits-- > 0) {
-            assertEquals(0, call("nvmlShutdown", FunctionDescriptor.of(JAVA_INT)));
-        }
-        arena.close();
+    void tearDown() {
+        raw.close();
     }
 
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(NVML.find(name).orElseThrow(() -> new AssertionError(name + " is not exported")), fd);
+        return RawNvml.handle(name, fd);
     }
 
     private static int call(String name, FunctionDescriptor fd, Object... args) throws Throwable {
-        return (int) handle(name, fd).invokeWithArguments(args);
+        return RawNvml.call(name, fd, args);
     }
 
     private void init() throws Throwable {
-        assertEquals(0, call("nvmlInit_v2", FunctionDescriptor.of(JAVA_INT)));
-        inits++;
+        raw.init();
     }
 
     private MemorySegment poisoned(long size) {
-        MemorySegment s = arena.allocate(size, 8);
-        s.fill(POISON);
-        return s;
+        return raw.poisoned(size);
     }
 
     private MemorySegment byIndex(int index) throws Throwable {
-        MemorySegment out = arena.allocate(ADDRESS);
-        assertEquals(0, call("nvmlDeviceGetHandleByIndex_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), index, out));
-        return out.get(ADDRESS, 0);
+        return raw.byIndex(index);
     }
 
     private MemorySegment byUuid(String uuid) throws Throwable {
-        MemorySegment out = arena.allocate(ADDRESS);
-        assertEquals(0, call("nvmlDeviceGetHandleByUUID", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
-                arena.allocateFrom(uuid), out));
-        return out.get(ADDRESS, 0);
+        return raw.byUuid(uuid);
     }
 
     @ParameterizedTest(name = "{0} is exported")
@@ -109,10 +95,44 @@ class FakeNvmlAbiTest {
     @Test
     void everyFunctionOfTheBindingIsExportedUnderEachOfItsNames() {
         for (NvmlLibrary.Fn fn : NvmlLibrary.Fn.values()) {
-            for (String name : fn.names) {
-                assertTrue(NVML.find(name).isPresent(), fn + " as " + name);
+            for (NvmlLibrary.Name name : fn.names) {
+                assertTrue(NVML.find(name.symbol()).isPresent(), fn + " as " + name.symbol());
             }
         }
+    }
+
+    /** The binding's header: each name's C prototype and its declared downcall shape say the same thing. */
+    @Test
+    void everyPrototypeMatchesItsShape() {
+        for (NvmlLibrary.Fn fn : NvmlLibrary.Fn.values()) {
+            for (NvmlLibrary.Name name : fn.names) {
+                assertEquals(name.shape().name(), shapeOf(name.prototype()), name.prototype());
+                assertTrue(name.prototype().contains(" " + name.symbol() + "(") || name.prototype().contains("*" + name.symbol() + "("),
+                        name.prototype() + " declares " + name.symbol());
+            }
+        }
+    }
+
+    /** {@code I} for int-sized C types (enums, unsigned int, nvmlReturn_t), {@code J} for 64-bit, {@code P} for pointers and handles. */
+    private static String shapeOf(String prototype) {
+        int open = prototype.indexOf('(');
+        String head = prototype.substring(0, open);
+        String result = head.contains("*") ? "P" : "I";
+        StringBuilder shape = new StringBuilder(result).append('_');
+        String params = prototype.substring(open + 1, prototype.lastIndexOf(')')).strip();
+        if (!params.equals("void")) {
+            for (String p : params.split(",")) {
+                String param = p.strip();
+                if (param.contains("*") || param.startsWith("nvmlDevice_t ") || param.startsWith("nvmlEventSet_t ")) {
+                    shape.append('P');
+                } else if (param.startsWith("unsigned long long ")) {
+                    shape.append('J');
+                } else {
+                    shape.append('I');
+                }
+            }
+        }
+        return shape.toString();
     }
 
     @ParameterizedTest(name = "{0} before init: UNINITIALIZED")
@@ -412,7 +432,7 @@ class FakeNvmlAbiTest {
         init();
         FakeNvml.configure("{\"init\": \"DRIVER_NOT_LOADED\"}");
         assertEquals(0, call("nvmlInit_v2", FunctionDescriptor.of(JAVA_INT)), "a live init: the file is not read again");
-        inits++;
+        raw.countInit();
         MemorySegment buf = arena.allocate(80);
         assertEquals(0, call("nvmlSystemGetDriverVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), buf, 80));
         assertNotEquals("", buf.getString(0));

@@ -5,6 +5,7 @@ import dev.jaccel.core.model.DeviceNode;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.model.MigDevice;
+import dev.jaccel.core.model.NvLinkPeer;
 import dev.jaccel.core.model.NvidiaInventory;
 import dev.jaccel.core.spi.AcceleratorBackend;
 import dev.jaccel.core.spi.BackendUnavailableException;
@@ -105,6 +106,22 @@ class NvidiaBackendTest {
     }
 
     @Test
+    void placementFactsAndMigProfilesReachTheStaticModel(@TempDir Path root) throws Exception {
+        HostContext ctx = fixture(root, FakeNvmlTopologyAbiTest.TOPOLOGY);
+        HostTree.at(root).file("/sys/bus/pci/devices/0000:2a:00.0/numa_node", "1\n");   // sysfs wins over NVML's 0
+        NvidiaInventory inv = (NvidiaInventory) backend.discover(ctx);
+        assertEquals(List.of(0, 1, 0, 1), inv.devices().stream().map(GpuDevice::numaNode).toList());
+        assertEquals(List.of(new NvLinkPeer("GPU-00000000-0000-4000-8000-00000000000b", "00000000:2A:00.0", 2),
+                new NvLinkPeer("GPU-00000000-0000-4000-8000-00000000000c", "00000000:3A:00.0", 1)),
+                inv.devices().get(0).nvLinkPeers());
+        assertEquals(List.of(), inv.devices().get(3).nvLinkPeers(), "no NVLink: no peers, not unknown");
+        assertEquals("1g.10gb", inv.devices().get(3).migDevices().getFirst().profile());
+        assertEquals(List.of(), inv.notes());
+        assertTrue(Files.readString(root.resolve("sys/bus/pci/devices/0000:9a:00.0/numa_node")).equals("1\n"),
+                "the fixture writes sysfs numa_node from the config");
+    }
+
+    @Test
     void factsTheDriverDoesNotSupportAreNull(@TempDir Path root) throws Exception {
         String config = """
                 {"driverVersion": "550.54.15", "nvmlVersion": "12.550.54.15", "cudaDriverVersion": 12040,
@@ -119,6 +136,8 @@ class NvidiaBackendTest {
         assertNull(g.computeCapability());
         assertEquals(false, g.migEnabled(), "MIG NOT_SUPPORTED is MIG off");
         assertEquals(List.of(), g.deviceNodes());
+        assertNull(g.numaNode(), "neither sysfs nor NVML knows it");
+        assertEquals(List.of(), g.nvLinkPeers());
         assertEquals(List.of(), inv.notes(), "NOT_SUPPORTED is not worth a note");
     }
 

@@ -1,5 +1,6 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.LibraryUnavailableException;
 import dev.jaccel.testkit.FakeLibraries;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,9 +41,9 @@ class NvmlSessionTest {
         try (NvmlSession s = FakeNvml.library().openSession()) {
             assertEquals("580.95.05", s.driverVersion());
             assertEquals("13.580.95.05", s.nvmlVersion());
-            assertEquals(new CudaVersion(13000), s.cudaDriverVersion());
+            assertEquals(new CudaVersion(13, 0), s.cudaDriverVersion());
             assertEquals("13.0", s.cudaDriverVersion().toString());
-            assertEquals(Optional.of(new CudaVersion(13000)), s.cudaDriverVersionFromLibcuda());
+            assertEquals(Optional.of(new CudaVersion(13, 0)), s.cudaDriverVersionFromLibcuda());
             assertEquals(4, s.deviceCount());
         }
     }
@@ -52,8 +51,10 @@ class NvmlSessionTest {
     @ParameterizedTest(name = "{0} = {1}.{2}")
     @CsvSource({"13000, 13, 0", "12080, 12, 8", "12040, 12, 4", "11020, 11, 2"})
     void cudaVersionDecoding(int encoded, int major, int minor) {
-        assertEquals(major, new CudaVersion(encoded).major());
-        assertEquals(minor, new CudaVersion(encoded).minor());
+        assertEquals(major, CudaVersion.ofEncoded(encoded).major());
+        assertEquals(minor, CudaVersion.ofEncoded(encoded).minor());
+        assertEquals(encoded, CudaVersion.ofEncoded(encoded).encoded());
+        assertEquals(CudaVersion.ofEncoded(encoded), CudaVersion.parse(major + "." + minor));
     }
 
     @Test
@@ -76,7 +77,7 @@ class NvmlSessionTest {
             assertEquals("GPU-00000000-0000-4000-8000-000000000000", d.uuid());
             assertEquals("NVIDIA H100 80GB HBM3", d.name());
             assertEquals(Optional.of("1650924060001"), d.serial());
-            assertEquals(OptionalInt.of(3), d.minorNumber(), "minor 3, index 0");
+            assertEquals(Optional.of(3), d.minorNumber(), "minor 3, index 0");
             assertEquals(new PciInfo("00000000:3B:00.0", "0000:3B:00.0", 0, 0x3B, 0, 0x233010DE, 0x16C110DE), d.pciInfo());
             assertEquals("0000:3b:00.0", d.pciInfo().sysfsBusId());
             assertEquals(Optional.of(new MemoryInfo(85520809984L, 536870912L, 85520809984L - 536870912L - 1048576L, 1048576L)),
@@ -86,13 +87,13 @@ class NvmlSessionTest {
             assertEquals(9, d.architectureValue());
             assertEquals(Brand.NVIDIA, d.brand());
             assertEquals(Optional.of(true), d.persistenceMode());
-            assertEquals(OptionalInt.of(35), d.temperatureCelsius());
-            assertEquals(OptionalInt.of(70123), d.powerUsageMilliwatts());
-            assertEquals(OptionalInt.of(700000), d.powerLimitMilliwatts());
+            assertEquals(Optional.of(35), d.temperatureCelsius());
+            assertEquals(Optional.of(70123), d.powerUsageMilliwatts());
+            assertEquals(Optional.of(700000), d.powerLimitMilliwatts());
             assertEquals(Optional.of(new Utilization(40, 10)), d.utilization());
-            assertEquals(OptionalInt.of(1), d.numaNode());
-            assertEquals(List.of(new ProcessInfo(100, OptionalLong.of(4096), OptionalInt.empty(), OptionalInt.empty()),
-                    new ProcessInfo(101, OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty())), d.computeProcesses());
+            assertEquals(Optional.of(1), d.numaNode());
+            assertEquals(List.of(new ProcessInfo(100, Optional.of(4096L), Optional.empty(), Optional.empty()),
+                    new ProcessInfo(101, Optional.empty(), Optional.empty(), Optional.empty())), d.computeProcesses());
             assertEquals(Optional.of(new MigMode(false, false)), d.migMode());
             assertEquals(0, d.maxMigDeviceCount());
             assertEquals(List.of(), d.migDevices());
@@ -105,8 +106,8 @@ class NvmlSessionTest {
             NvmlDevice d = s.device(1);
             assertEquals(Optional.empty(), d.serial(), "NOT_SUPPORTED through the errors map");
             assertEquals(Optional.of(false), d.persistenceMode());
-            assertEquals(OptionalInt.empty(), d.temperatureCelsius());
-            assertEquals(OptionalInt.empty(), d.numaNode());
+            assertEquals(Optional.empty(), d.temperatureCelsius());
+            assertEquals(Optional.empty(), d.numaNode());
             assertEquals(Optional.empty(), d.utilization(), "not reported on a MIG-enabled GPU");
             assertEquals(Brand.TESLA, d.brand());
             assertEquals(Architecture.AMPERE, d.architecture());
@@ -132,7 +133,7 @@ class NvmlSessionTest {
             assertEquals(0, first.computeInstanceId());
             assertEquals(20937965568L, first.memory().orElseThrow().total());
             assertEquals(gpu, first.parent());
-            assertEquals(List.of(new ProcessInfo(200, OptionalLong.of(8192), OptionalInt.of(1), OptionalInt.of(0))),
+            assertEquals(List.of(new ProcessInfo(200, Optional.of(8192L), Optional.of(1), Optional.of(0))),
                     first.computeProcesses(), "a MIG handle sees its own instance's processes");
             assertEquals(2, migs.get(1).gpuInstanceId());
             assertEquals(1, migs.get(1).computeInstanceId());
@@ -156,11 +157,15 @@ class NvmlSessionTest {
     }
 
     @Test
-    void gpusTheCallerMayNotOpenAreSkippedByDevicesAndNamedByDevice() throws Exception {
+    void gpusTheCallerMayNotOpenAreReportedByDevicesAndNamedByDevice() throws Exception {
         try (NvmlSession s = FakeNvml.library().openSession()) {
-            List<NvmlDevice> devices = s.devices();
+            NvmlDevices devices = s.devices();
             assertEquals(2, devices.size());
             assertEquals(List.of(0, 1), List.of(devices.get(0).index(), devices.get(1).index()));
+            assertFalse(devices.complete());
+            assertEquals(List.of(2, 3), List.copyOf(devices.failures().keySet()), "left out, and said so");
+            assertEquals(NvmlReturn.NO_PERMISSION, devices.failures().get(2).returnCode());
+            assertEquals(NvmlReturn.GPU_IS_LOST, devices.failures().get(3).returnCode());
             NvmlException denied = assertThrows(NvmlException.class, () -> s.device(2));
             assertEquals(NvmlReturn.NO_PERMISSION, denied.returnCode());
             assertEquals(4, denied.code());
@@ -206,9 +211,9 @@ class NvmlSessionTest {
     void stringGettersGrowTheirBufferOnInsufficientSize() throws Exception {
         NvmlLibrary lib = FakeNvml.library();
         try (NvmlSession s = lib.openSession()) {
-            long h = s.device(0).handle();
-            assertEquals("GPU-00000000-0000-4000-8000-000000000000", lib.deviceString(NvmlLibrary.Fn.UUID, h, 4));
-            assertEquals("1650924060001", lib.deviceString(NvmlLibrary.Fn.SERIAL, h, 2));
+            var h = s.device(0).handle();
+            assertEquals("GPU-00000000-0000-4000-8000-000000000000", lib.string(NvmlLibrary.Fn.UUID, h, 4));
+            assertEquals("1650924060001", lib.string(NvmlLibrary.Fn.SERIAL, h, 2));
         }
     }
 
@@ -224,10 +229,13 @@ class NvmlSessionTest {
     }
 
     @Test
-    void missingLibraryIsLibraryNotFound() {
-        NvmlException e = assertThrows(NvmlException.class, () -> NvmlLibrary.load("/nonexistent/libnvidia-ml.so.1"));
-        assertEquals(NvmlReturn.LIBRARY_NOT_FOUND, e.returnCode());
+    void missingLibraryIsLibraryUnavailable() {
+        LibraryUnavailableException e = assertThrows(LibraryUnavailableException.class,
+                () -> NvmlLibrary.load("/nonexistent/libnvidia-ml.so.1"));
+        assertEquals(LibraryUnavailableException.Reason.NOT_FOUND, e.reason());
+        assertEquals("NVML", e.library());
         assertTrue(e.getMessage().contains("/nonexistent/libnvidia-ml.so.1"), e.getMessage());
+        assertTrue(e.getMessage().contains("install the NVIDIA driver"), e.getMessage());
     }
 
     @Test
@@ -264,10 +272,10 @@ class NvmlSessionTest {
             if (suffix.equals("_v3")) {
                 assertEquals(Optional.of("nvmlDeviceGetComputeRunningProcesses"),
                         lib.boundName(NvmlLibrary.Fn.COMPUTE_PROCESSES));
-                assertEquals(OptionalInt.empty(), p.get(0).gpuInstanceId());
+                assertEquals(Optional.empty(), p.get(0).gpuInstanceId());
             }
             assertEquals(List.of(100, 101), p.stream().map(ProcessInfo::pid).toList());
-            assertEquals(OptionalLong.of(4096), p.get(0).usedGpuMemory());
+            assertEquals(Optional.of(4096L), p.get(0).usedGpuMemory());
         }
     }
 

@@ -2,8 +2,8 @@ package dev.jaccel.hook;
 
 import dev.jaccel.hook.cli.JaccelCommand;
 import dev.jaccel.hook.cli.RuntimeConfigureCommand;
-import dev.jaccel.hook.oci.HookCommand;
-import dev.jaccel.hook.runtime.RuntimeShim;
+import dev.jaccel.hook.start.HookCommand;
+import dev.jaccel.hook.start.RuntimeShim;
 
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -30,7 +30,9 @@ import java.util.TreeSet;
  *     {@code proc/driver/nvidia/capabilities}, and {@code dev/nvidia-caps/nvidia-cap<M>};</li>
  * <li>driver files: {@code usr/lib/x86_64-linux-gnu/lib*.so.<version>} (small ELF shared objects whose
  *     {@code DT_SONAME} is {@code lib*.so.1}, see {@link TinyElf}) with {@code .so.1} links, and
- *     {@code usr/bin/nvidia-*}: small regular files.</li>
+ *     {@code usr/bin/nvidia-*}: small regular files;</li>
+ * <li>for a GPU with {@code numaNode}: {@code sys/bus/pci/devices/<0000:bb:dd.f>/numa_node}, as the
+ *     kernel publishes it.</li>
  * </ul>
  * Optional extra config keys read here (the fake ignores them): {@code kernelModuleVersion}
  * (default: {@code driverVersion}), to build a driver/library mismatch.
@@ -106,6 +108,7 @@ public final class NvidiaHostFixture {
                 tree.charDevice("/dev/nvidia" + minor, NVIDIA_MAJOR, minor);
             }
             writeInformation(tree, gpu);
+            writeNumaNode(tree, gpu);
         }
         Map<String, Integer> caps = migMinors(minors);
         if (!minors.isEmpty()) {
@@ -160,14 +163,28 @@ public final class NvidiaHostFixture {
         tree.charDevice("/dev/nvidia-caps/nvidia-cap" + minor, CAPS_MAJOR, minor);
     }
 
-    private static void writeInformation(HostTree tree, JsonNode gpu) {
-        String busId = gpu.path("pciBusId").asText();
-        String[] p = busId.split("[:.]");
+    /** The sysfs and {@code /proc/driver/nvidia/gpus} spelling of the GPU's bus id ({@code 0000:3b:00.0}), or null. */
+    private static String sysfsBusId(JsonNode gpu) {
+        String[] p = gpu.path("pciBusId").asText().split("[:.]");
         if (p.length != 4) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%04x:%s:%s.%s", Long.parseLong(p[0], 16), p[1], p[2], p[3])
+                .toLowerCase(Locale.ROOT);
+    }
+
+    private static void writeNumaNode(HostTree tree, JsonNode gpu) {
+        String dir = sysfsBusId(gpu);
+        if (dir != null && gpu.has("numaNode")) {
+            tree.file("/sys/bus/pci/devices/" + dir + "/numa_node", gpu.get("numaNode").asInt() + "\n");
+        }
+    }
+
+    private static void writeInformation(HostTree tree, JsonNode gpu) {
+        String dir = sysfsBusId(gpu);
+        if (dir == null) {
             return;
         }
-        String dir = String.format(Locale.ROOT, "%04x:%s:%s.%s", Long.parseLong(p[0], 16), p[1], p[2], p[3])
-                .toLowerCase(Locale.ROOT);
         StringBuilder s = new StringBuilder();
         s.append("Model: \t\t ").append(gpu.path("name").asText("Unknown")).append('\n');
         s.append("IRQ:   \t\t 0\n");

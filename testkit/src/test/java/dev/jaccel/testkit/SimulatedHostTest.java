@@ -51,6 +51,16 @@ class SimulatedHostTest {
         assertEquals(18, uuids.size(), "every UUID distinct");
         assertEquals(0, indexIsMinor, "index and minor differ on every GPU");
         assertEquals("NOT_SUPPORTED", devices.get(3).get("errors").get("nvmlDeviceGetSerial").asText());
+        // placement: two NVLink islands of four, NUMA node 0 and 1, two GPUs per PCIe switch
+        for (int i = 0; i < devices.size(); i++) {
+            JsonNode d = devices.get(i);
+            assertEquals(i < 4 ? 0 : 1, d.get("numaNode").asInt());
+            assertEquals("PEX" + i / 2, d.get("pciSwitch").asText());
+            assertEquals(3, d.get("nvlinks").size(), "linked to the three others of its island");
+            boolean firstIsland = i < 4;
+            d.get("nvlinks").fieldNames().forEachRemaining(peer -> assertEquals(firstIsland, Integer.parseInt(peer) < 4));
+        }
+        assertEquals("3g.40gb", devices.get(1).get("migDevices").get(0).get("profile").asText());
     }
 
     @Test
@@ -71,6 +81,8 @@ class SimulatedHostTest {
         assertEquals(Path.of("libnvidia-ml.so.580.95.05"),
                 Files.readSymbolicLink(root.resolve("usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1")));
         assertTrue(Files.isRegularFile(root.resolve("usr/bin/nvidia-smi")));
+        assertEquals("0\n", Files.readString(root.resolve("sys/bus/pci/devices/0000:2a:00.0/numa_node")));
+        assertEquals("1\n", Files.readString(root.resolve("sys/bus/pci/devices/0000:db:00.0/numa_node")));
         String capFile = Files.readString(root.resolve("proc/driver/nvidia/capabilities/gpu0/mig/gi2/access"));
         int minor = NvidiaHostFixture.migMinors(List.of(0, 1, 2, 3, 4, 5, 6, 7)).get("gpu0/gi2/access");
         assertTrue(capFile.startsWith("DeviceFileMinor: " + minor + "\n"), capFile);

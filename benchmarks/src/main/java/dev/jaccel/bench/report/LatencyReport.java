@@ -34,18 +34,33 @@ public final class LatencyReport {
                  double p90, int runs) {
     }
 
-    /** A ratio the report tracks; {@code target} is null when the ratio is informational. */
-    record Ratio(String numerator, String denominator, Double target, String meaning) {
+    /**
+     * A ratio the report tracks: {@code numerator / denominator}, or, with {@code minus}, the overhead
+     * {@code (numerator - minus) / denominator} (e.g. what jaccel adds to a runc start, in JVM floors);
+     * {@code target} is null when the ratio is informational.
+     */
+    record Ratio(String numerator, String minus, String denominator, Double target, String meaning) {
+        Ratio(String numerator, String denominator, Double target, String meaning) {
+            this(numerator, null, denominator, target, meaning);
+        }
+
+        String formula() {
+            return minus == null ? numerator + " / " + denominator : "(" + numerator + " - " + minus + ") / " + denominator;
+        }
     }
 
     static final List<Ratio> RATIOS = List.of(
             new Ratio("jvm-floor", "c-null-hook", null, "a JVM start against a C process"),
             new Ratio("hook-plain", "jvm-floor", 1.15, "hook, no accelerator requested"),
-            new Ratio("hook-8gpu-snapshot", "jvm-floor", 1.6, "hook, 8 GPUs injected from the snapshot"),
-            new Ratio("hook-8gpu-nvml", "jvm-floor", null, "hook, 8 GPUs injected, NVML through FFM (no snapshot)"),
-            new Ratio("hook-jvm-void", "jvm-floor", null, "hook through the JVM, nothing to inject"),
-            new Ratio("runtime-run", "runc-run", null, "jaccel runtime run against plain runc run"),
-            new Ratio("runtime-run-8gpu", "runc-run", null, "jaccel runtime run, 8 GPUs injected, against plain runc run"));
+            new Ratio("hook-void", "jvm-floor", 1.15, "hook, NVIDIA_VISIBLE_DEVICES=void (answered without a JVM)"),
+            new Ratio("hook-8gpu-snapshot", "jvm-floor", null, "hook alone, 8 GPUs injected from the snapshot"),
+            new Ratio("hook-8gpu-nvml", "jvm-floor", null, "hook alone, 8 GPUs injected, NVML through FFM (no snapshot)"),
+            new Ratio("runtime-run", "runc-run", 1.05, "jaccel runtime run, no GPU, against runc run"),
+            new Ratio("runtime-run-void", "runc-run", 1.05, "jaccel runtime run, NVIDIA_VISIBLE_DEVICES=void, against runc run"),
+            new Ratio("runtime-run-8gpu", "runc-run", 2.5, "jaccel runtime run, 8 GPUs, against runc run of the container without GPUs"),
+            new Ratio("runtime-run-8gpu", "runc-run", "jvm-floor", 1.3, "what jaccel runtime run adds for 8 GPUs, in JVM floors"),
+            new Ratio("runc-hook-8gpu", "runc-run", "jvm-floor", 1.6,
+                    "what jaccel as runc's only (prestart) hook adds for 8 GPUs, in JVM floors"));
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
@@ -124,14 +139,17 @@ public final class LatencyReport {
 
     /** Ratios about rows this report has (measured or not); the others belong to another run. */
     static List<Ratio> relevant(List<Entry> entries) {
-        return RATIOS.stream().filter(r -> entries.stream().anyMatch(e -> e.name().equals(r.numerator()))
-                || entries.stream().anyMatch(e -> e.name().equals(r.denominator()))).toList();
+        return RATIOS.stream().filter(r -> entries.stream().anyMatch(e -> e.name().equals(r.numerator()))).toList();
     }
 
     static Double ratio(List<Entry> entries, Ratio r) {
         Stats a = stats(entries, r.numerator());
         Stats b = stats(entries, r.denominator());
-        return a == null || b == null ? null : a.median() / b.median();
+        Stats minus = r.minus() == null ? null : stats(entries, r.minus());
+        if (a == null || b == null || (r.minus() != null && minus == null)) {
+            return null;
+        }
+        return (a.median() - (minus == null ? 0 : minus.median())) / b.median();
     }
 
     private static Stats stats(List<Entry> entries, String name) {
@@ -176,7 +194,7 @@ public final class LatencyReport {
             for (Ratio r : relevant(entries)) {
                 Double value = ratio(entries, r);
                 g.writeStartObject();
-                g.writeStringField("ratio", r.numerator() + " / " + r.denominator());
+                g.writeStringField("ratio", r.formula());
                 g.writeStringField("meaning", r.meaning());
                 if (value == null) {
                     g.writeNullField("value");
@@ -235,8 +253,7 @@ public final class LatencyReport {
         }
         for (Ratio r : ratios) {
             Double v = ratio(entries, r);
-            md.append("| ").append(r.meaning()).append(" (`").append(r.numerator()).append(" / ")
-                    .append(r.denominator()).append("`) | ")
+            md.append("| ").append(r.meaning()).append(" (`").append(r.formula()).append("`) | ")
                     .append(v == null ? "n/a" : String.format(Locale.ROOT, "%.2f", v)).append(" | ")
                     .append(r.target() == null ? "" : "≤ " + r.target()).append(" | ")
                     .append(r.target() == null || v == null ? "" : v <= r.target() ? "yes" : "**no**").append(" |\n");

@@ -190,6 +190,56 @@ public final class DriverFiles {
         return mounts(index, caps, null, warnings);
     }
 
+    /**
+     * Refuses a file that {@link #index} could not have found for this driver version under this
+     * host root: the wrong folder or name for its kind, a path with {@code ..}, a host path that is
+     * not the path under the root, a soname that is not a plain file name. For files read back
+     * from a snapshot, which decide what a container gets.
+     */
+    public static void check(DriverFileIndex.DriverFile f, String driverVersion, HostContext host) throws IOException {
+        String path = f.path();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        String dir = parent(path);
+        boolean ok = isNormalAbsolute(path) && f.hostPath().equals(host.host(path).toString())
+                && (f.soname() == null || Sonames.acceptable(f.soname()));
+        if (ok) {
+            ok = switch (f.kind()) {
+                case LIBRARY -> driverVersion != null && libraryName(name, driverVersion)
+                        && (LIBRARY_DIRS.contains(dir) || (dir.endsWith("/vdpau") && LIBRARY_DIRS.contains(parent(dir))));
+                case LIBRARY32 -> driverVersion != null && libraryName(name, driverVersion) && LIBRARY32_DIRS.contains(dir);
+                case BINARY -> BINARY_DIRS.contains(dir) && BINARIES.values().stream().anyMatch(b -> b.contains(name));
+                case FIRMWARE -> driverVersion != null && dir.equals("/lib/firmware/nvidia/" + driverVersion)
+                        && name.startsWith("gsp") && name.endsWith(".bin");
+                case SOCKET -> List.of("/run/", "/var/run/").stream().anyMatch(run -> path.equals(run
+                        + "nvidia-persistenced/socket") || path.equals(run + "nvidia-fabricmanager/socket"));
+                case DIRECTORY -> path.equals(MPS_DIRECTORY);
+            };
+        }
+        if (!ok) {
+            throw new IOException("driver file " + path + " (" + f.kind().jsonName() + ") is not one the NVIDIA "
+                    + "driver " + driverVersion + " installs there");
+        }
+    }
+
+    private static boolean libraryName(String name, String driverVersion) {
+        String suffix = ".so." + driverVersion;
+        return name.endsWith(suffix) && LIBRARIES.values().stream()
+                .anyMatch(group -> group.contains(name.substring(0, name.length() - suffix.length())));
+    }
+
+    /** An absolute path with no empty, {@code .} or {@code ..} component. */
+    public static boolean isNormalAbsolute(String path) {
+        if (!path.startsWith("/") || path.length() < 2) {
+            return false;
+        }
+        for (String part : path.substring(1).split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void library(DriverFileIndex.DriverFile f, String dir, List<MountEdit> mounts, Set<String> targets) {
         String name = f.soname() != null ? f.soname() : f.path().substring(f.path().lastIndexOf('/') + 1);
         add(f.hostPath(), dir + "/" + name, MountEdit.DRIVER_FILE_OPTIONS, mounts, targets);

@@ -7,6 +7,7 @@ import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
+import dev.jaccel.core.model.NvLinkPeer;
 import dev.jaccel.core.model.NvidiaInventory;
 
 import java.io.IOException;
@@ -20,7 +21,10 @@ import java.util.Map;
 /**
  * The {@code jaccel devices --json} document (docs/design.md §2.3) and the inventory snapshot,
  * written and read with jackson-core streaming. Unknown fields stay {@code null}, never invented.
- * A device node's {@code hostPath} is written only where it differs from {@code path}.
+ * A device node's {@code hostPath} is written only where it differs from {@code path}. The optional
+ * facts added later ({@code numaNode} and {@code nvLinkPeers} on GPUs, {@code profile} on MIG
+ * devices) are always written and may be absent when read: a document from an older jaccel reads
+ * with them {@code null}.
  */
 public final class InventoryJson {
     private InventoryJson() {
@@ -100,10 +104,13 @@ public final class InventoryJson {
                 writeNumber(g, "computeInstanceId", m.computeInstanceId());
                 writeNumber(g, "memoryTotalBytes", m.memoryTotalBytes());
                 writeNodes(g, "capabilityNodes", m.capabilityNodes());
+                g.writeStringField("profile", m.profile());
                 g.writeEndObject();
             }
             g.writeEndArray();
             writeNodes(g, "deviceNodes", d.deviceNodes());
+            writeNumber(g, "numaNode", d.numaNode());
+            writePeers(g, d.nvLinkPeers());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -151,6 +158,22 @@ public final class InventoryJson {
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    private static void writePeers(JsonGenerator g, List<NvLinkPeer> peers) throws IOException {
+        if (peers == null) {
+            g.writeNullField("nvLinkPeers");
+            return;
+        }
+        g.writeArrayFieldStart("nvLinkPeers");
+        for (NvLinkPeer p : peers) {
+            g.writeStartObject();
+            g.writeStringField("uuid", p.uuid());
+            g.writeStringField("pciBusId", p.pciBusId());
+            g.writeNumberField("links", p.links());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void writeNodes(JsonGenerator g, String field, List<DeviceNode> nodes) throws IOException {
@@ -226,13 +249,14 @@ public final class InventoryJson {
                 Map<String, Object> m = object(mi, "migDevices[]");
                 migs.add(new MigDevice(intValue(m.get("index"), "migDevices[].index"), string(m.get("uuid")),
                         integer(m.get("gpuInstanceId")), integer(m.get("computeInstanceId")),
-                        longValue(m.get("memoryTotalBytes")), nodes(m.get("capabilityNodes"))));
+                        longValue(m.get("memoryTotalBytes")), nodes(m.get("capabilityNodes")),
+                        string(m.get("profile"))));
             }
             devices.add(new GpuDevice(intValue(d.get("index"), "devices[].index"), string(d.get("uuid")),
                     string(d.get("name")), string(d.get("brand")), string(d.get("architecture")),
                     string(d.get("computeCapability")), integer(d.get("minor")), string(d.get("pciBusId")),
                     longValue(d.get("memoryTotalBytes")), (Boolean) d.get("migEnabled"), migs,
-                    nodes(d.get("deviceNodes"))));
+                    nodes(d.get("deviceNodes")), integer(d.get("numaNode")), peers(d.get("nvLinkPeers"))));
         }
         return new NvidiaInventory(string(o.get("driverVersion")), string(o.get("nvmlVersion")),
                 string(o.get("cudaDriverVersion")), string(o.get("kernelModuleVersion")), devices,
@@ -255,6 +279,20 @@ public final class InventoryJson {
         }
         return new NeuronInventory(string(o.get("driverVersion")), string(o.get("runtimeVersion")), devices,
                 strings(o.get("notes"), "neuron.notes"));
+    }
+
+    /** {@code null} stays null (unknown); an array is the peers. */
+    private static List<NvLinkPeer> peers(Object value) throws IOException {
+        if (value == null) {
+            return null;
+        }
+        List<NvLinkPeer> peers = new ArrayList<>();
+        for (Object item : list(value, "nvLinkPeers")) {
+            Map<String, Object> p = object(item, "nvLinkPeers[]");
+            peers.add(new NvLinkPeer(string(p.get("uuid")), string(p.get("pciBusId")),
+                    intValue(p.get("links"), "nvLinkPeers[].links")));
+        }
+        return peers;
     }
 
     private static List<DeviceNode> nodes(Object value) throws IOException {

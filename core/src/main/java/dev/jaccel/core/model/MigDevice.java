@@ -11,10 +11,17 @@ import java.util.List;
  * @param computeInstanceId compute instance id, or {@code null} when unknown
  * @param memoryTotalBytes  memory of the MIG device, or {@code null} when unknown
  * @param capabilityNodes   {@code /dev/nvidia-caps/nvidia-cap<N>} nodes of the GPU and compute instance
+ * @param profile           the MIG profile, e.g. {@code 1g.10gb}, or {@code null} when unknown
  */
 public record MigDevice(int index, String uuid, Integer gpuInstanceId, Integer computeInstanceId,
-                        Long memoryTotalBytes, List<DeviceNode> capabilityNodes) {
+                        Long memoryTotalBytes, List<DeviceNode> capabilityNodes, String profile) {
     public MigDevice {
         capabilityNodes = List.copyOf(capabilityNodes);
+    }
+
+    /** A MIG device whose profile is unknown. */
+    public MigDevice(int index, String uuid, Integer gpuInstanceId, Integer computeInstanceId,
+                     Long memoryTotalBytes, List<DeviceNode> capabilityNodes) {
+        this(index, uuid, gpuInstanceId, computeInstanceId, memoryTotalBytes, capabilityNodes, null);
     }
 }

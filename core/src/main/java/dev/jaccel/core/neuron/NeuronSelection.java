@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The Neuron devices a request resolved to, in host order; the container sees them renumbered
- * {@code /dev/neuron0..k-1} in this order.
+ * The Neuron devices a request resolved to, in host order (under the {@code from-zero} numbering
+ * the container sees them as {@code /dev/neuron0..k-1} in this order).
  *
- * @param visibleCores the {@code NEURON_RT_VISIBLE_CORES} value to set in the container (renumbered
- *                     to the container's devices), empty when the request named no cores
+ * @param visibleCores the {@code NEURON_RT_VISIBLE_CORES} value for a container that sees its
+ *                     devices from 0 (renumbered to them), empty when the request named no cores
  */
 public record NeuronSelection(List<NeuronDevice> devices, Optional<String> visibleCores) {
     public static final NeuronSelection EMPTY = new NeuronSelection(List.of(), Optional.empty());

@@ -27,9 +27,9 @@ import java.util.function.Consumer;
  *       not contiguous and increasing ({@code Neuron cores are not contiguous}, §3.2, §6), so that
  *       is refused here before the container starts.</li>
  * </ul>
- * The container gets the devices renumbered from 0 and, when cores were named, the cores
- * renumbered to match (the process sees its cores from 0; 0-based in-container indexing since
- * Neuron 2.16, §3.4).
+ * The selection also carries the cores renumbered to the selected devices counted from 0, for
+ * the opt-in {@code from-zero} device numbering ({@link dev.jaccel.core.plan.NeuronDeviceNames});
+ * by default the container keeps host names and host-global core ids.
  */
 public final class NeuronSelector {
     public static final String DEVICES = "AWS_NEURON_VISIBLE_DEVICES";
@@ -77,8 +77,7 @@ public final class NeuronSelector {
                 chosen.addAll(asked.stream().sorted().toList());
                 if (!contiguous(new ArrayList<>(chosen))) {
                     warnings.accept(what + " is not a contiguous set of devices: AWS documents contiguous sets and "
-                            + "collectives between unconnected devices may fail; the container sees them as "
-                            + "/dev/neuron0-" + (chosen.size() - 1));
+                            + "collectives between unconnected devices may fail");
                 }
             }
         }

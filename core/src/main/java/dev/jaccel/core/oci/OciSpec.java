@@ -239,6 +239,15 @@ public final class OciSpec {
         return new ContainerRequest(env(), annotations(), devNullMountDestinations(), privileged());
     }
 
+    /** {@code linux.cgroupsPath}, or null when the spec leaves it to the runtime. */
+    public String cgroupsPath() {
+        if (root.get("linux") instanceof JsonValue.Obj linux && linux.get("cgroupsPath") instanceof JsonValue.Str s
+                && !s.value().isEmpty()) {
+            return s.value();
+        }
+        return null;
+    }
+
     /** {@code root.path} resolved against the bundle (a relative path is relative to the bundle). */
     public Path rootfs(Path bundle) {
         String path = root.get("root") instanceof JsonValue.Obj r ? r.string("path") : null;

@@ -94,13 +94,7 @@ public final class DefaultPlanner implements Planner {
         }
 
         NeuronSelection neuron = selectNeuron(request, inventory, warnings);
-        for (int k = 0; k < neuron.devices().size(); k++) {
-            edits = edits.plus(NeuronEdits.device(neuron.devices().get(k), k));
-        }
-        if (neuron.visibleCores().isPresent()) {
-            edits = edits.plus(new ContainerEdits(List.of(NeuronSelector.CORES + "=" + neuron.visibleCores().get()),
-                    List.of(), List.of(), List.of()));
-        }
+        edits = edits.plus(NeuronEdits.forContainer(neuron, config.neuronDeviceNames()));
         selected.addAll(neuron.ids());
 
         List<String> foreign = CdiNames.foreign(NvidiaRequestSources.annotationDevices(request.annotations(),

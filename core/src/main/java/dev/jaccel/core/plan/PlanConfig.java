@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -22,24 +23,44 @@ import java.util.Set;
  * @param disableRequire                     skip every {@code NVIDIA_REQUIRE_*} check
  * @param cudaMinorVersionCompatibility      accept {@code cuda>=X.Y} under CUDA minor-version compatibility
  * @param allowCudaCompatLibsFromContainer   let the hook and shim use the image's forward-compat libcuda
+ * @param neuronDeviceNames                  how the container sees its Neuron devices (host names by default)
  */
 public record PlanConfig(boolean acceptEnvvarWhenUnprivileged, boolean acceptVolumeMounts,
                          List<String> cdiAnnotationPrefixes, List<String> swarmResource,
                          Set<DriverCapability> supportedDriverCapabilities, boolean disableRequire,
-                         boolean cudaMinorVersionCompatibility, boolean allowCudaCompatLibsFromContainer) {
+                         boolean cudaMinorVersionCompatibility, boolean allowCudaCompatLibsFromContainer,
+                         NeuronDeviceNames neuronDeviceNames) {
 
     public static final PlanConfig DEFAULTS = new PlanConfig(true, false, List.of("cdi.k8s.io/"), List.of(),
-            EnumSet.allOf(DriverCapability.class), false, false, false);
+            EnumSet.allOf(DriverCapability.class), false, false, false, NeuronDeviceNames.HOST);
 
     public PlanConfig {
         cdiAnnotationPrefixes = List.copyOf(cdiAnnotationPrefixes);
         swarmResource = List.copyOf(swarmResource);
         supportedDriverCapabilities = supportedDriverCapabilities.isEmpty()
                 ? EnumSet.noneOf(DriverCapability.class) : EnumSet.copyOf(supportedDriverCapabilities);
+        Objects.requireNonNull(neuronDeviceNames, "neuronDeviceNames");
+    }
+
+    /** The NVIDIA settings alone, Neuron devices under their host names. */
+    public PlanConfig(boolean acceptEnvvarWhenUnprivileged, boolean acceptVolumeMounts,
+                      List<String> cdiAnnotationPrefixes, List<String> swarmResource,
+                      Set<DriverCapability> supportedDriverCapabilities, boolean disableRequire,
+                      boolean cudaMinorVersionCompatibility, boolean allowCudaCompatLibsFromContainer) {
+        this(acceptEnvvarWhenUnprivileged, acceptVolumeMounts, cdiAnnotationPrefixes, swarmResource,
+                supportedDriverCapabilities, disableRequire, cudaMinorVersionCompatibility,
+                allowCudaCompatLibsFromContainer, NeuronDeviceNames.HOST);
+    }
+
+    public PlanConfig withNeuronDeviceNames(NeuronDeviceNames names) {
+        return new PlanConfig(acceptEnvvarWhenUnprivileged, acceptVolumeMounts, cdiAnnotationPrefixes, swarmResource,
+                supportedDriverCapabilities, disableRequire, cudaMinorVersionCompatibility,
+                allowCudaCompatLibsFromContainer, names);
     }
 
     /**
-     * Reads the JSON object of {@code --config}: every key optional, unknown keys refused.
+     * Reads the JSON object {@code jaccel plan --config} took before the configuration file (still
+     * accepted there): every key optional, unknown keys refused.
      *
      * @throws JaccelException exit 2 naming the key and what it should be
      */

@@ -25,13 +25,16 @@ import java.util.Objects;
  * @param hostRoot      the host root the inventory was read under
  * @param nvidiaVersion first line of {@code /proc/driver/nvidia/version}, or {@code null} when absent
  * @param neuronVersion content of {@code /sys/module/neuron/version}, or {@code null} when absent
- * @param deviceNodes   sorted {@code /dev/nvidia*} and {@code /dev/neuron*} entries as
- *                      {@code name major:minor} for device nodes and {@code name/} for directories
+ * @param deviceNodes   sorted {@code /dev/nvidia*}, {@code /dev/nvidia-caps/*} and {@code /dev/neuron*}
+ *                      entries as {@code name major:minor} for device nodes and {@code name/} for
+ *                      directories (names relative to {@code /dev})
  */
 public record HostFingerprint(String hostRoot, String nvidiaVersion, String neuronVersion,
                               List<String> deviceNodes) {
     static final String NVIDIA_VERSION_FILE = "/proc/driver/nvidia/version";
     static final String NEURON_VERSION_FILE = "/sys/module/neuron/version";
+    /** MIG capability nodes ({@code /dev/nvidia-caps/nvidia-cap<N>}) come and go with MIG instances. */
+    static final String NVIDIA_CAPS = "nvidia-caps";
 
     public HostFingerprint {
         Objects.requireNonNull(hostRoot, "hostRoot");
@@ -102,15 +105,22 @@ public record HostFingerprint(String hostRoot, String nvidiaVersion, String neur
                     return name.startsWith("nvidia") || name.startsWith("neuron");
                 })) {
             for (Path p : entries) {
-                nodes.add(describe(p));
+                nodes.add(describe(p, ""));
+                if (p.getFileName().toString().equals(NVIDIA_CAPS) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    try (DirectoryStream<Path> caps = Files.newDirectoryStream(p)) {
+                        for (Path cap : caps) {
+                            nodes.add(describe(cap, NVIDIA_CAPS + "/"));
+                        }
+                    }
+                }
             }
         }
         nodes.sort(null);
         return nodes;
     }
 
-    private static String describe(Path node) throws IOException {
-        String name = node.getFileName().toString();
+    private static String describe(Path node, String prefix) throws IOException {
+        String name = prefix + node.getFileName();
         if (Files.isDirectory(node, LinkOption.NOFOLLOW_LINKS)) {
             return name + "/";
         }

@@ -6,6 +6,7 @@ import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
+import dev.jaccel.core.model.NvLinkPeer;
 import dev.jaccel.core.model.NvidiaInventory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,63 @@ class InventoryJsonTest {
     void roundTripKeepsEveryField() throws IOException {
         assertEquals(SAMPLE, InventoryJson.read(InventoryJson.toJson(SAMPLE, true)));
         assertEquals(SAMPLE, InventoryJson.read(InventoryJson.toJson(SAMPLE, false)));
+    }
+
+    static final Inventory WITH_TOPOLOGY = new Inventory(
+            new NvidiaInventory("580.95.05", "13.580.95.05", "13.0", "580.95.05",
+                    List.of(new GpuDevice(0, "GPU-a", "NVIDIA H100 80GB HBM3", "NVIDIA", "HOPPER", "9.0", 3,
+                                    "00000000:18:00.0", 85520809984L, true,
+                                    List.of(new MigDevice(0, "MIG-a", 1, 0, 10200547328L, List.of(), "1g.10gb")),
+                                    List.of(), 1, List.of(new NvLinkPeer("GPU-b", "00000000:2A:00.0", 4))),
+                            new GpuDevice(1, "GPU-b", "NVIDIA H100 80GB HBM3", "NVIDIA", "HOPPER", "9.0", 0,
+                                    "00000000:2A:00.0", 85520809984L, false, List.of(), List.of(), 0, List.of())),
+                    List.of()),
+            null, List.of());
+
+    @Test
+    void topologyFactsAndTheMigProfileRoundTrip() throws IOException {
+        assertEquals(WITH_TOPOLOGY, InventoryJson.read(InventoryJson.toJson(WITH_TOPOLOGY, false)));
+        String json = InventoryJson.toJson(WITH_TOPOLOGY, false);
+        assertTrue(json.contains("\"numaNode\":1,\"nvLinkPeers\":[{\"uuid\":\"GPU-b\",\"pciBusId\":\"00000000:2A:00.0\",\"links\":4}]"),
+                json);
+        assertTrue(json.contains("\"profile\":\"1g.10gb\""), json);
+        assertTrue(json.contains("\"numaNode\":0,\"nvLinkPeers\":[]"), json);
+    }
+
+    @Test
+    void unknownTopologyIsWrittenAsNull() {
+        String json = InventoryJson.toJson(SAMPLE, false);
+        assertTrue(json.contains("\"numaNode\":null,\"nvLinkPeers\":null"), json);
+        assertTrue(json.contains("\"profile\":null"), json);
+    }
+
+    /** A document written before the topology facts existed (no numaNode, nvLinkPeers, profile). */
+    @Test
+    void documentsWithoutTheOptionalFactsStillRead() throws IOException {
+        String old = """
+                {"nvidia": {"driverVersion": "580.95.05", "nvmlVersion": null, "cudaDriverVersion": "13.0",
+                  "kernelModuleVersion": null, "devices": [
+                    {"index": 0, "uuid": "GPU-a", "name": null, "brand": null, "architecture": null,
+                     "computeCapability": null, "minor": 3, "pciBusId": null, "memoryTotalBytes": null,
+                     "migEnabled": true, "migDevices": [{"index": 0, "uuid": "MIG-a", "gpuInstanceId": 1,
+                     "computeInstanceId": 0, "memoryTotalBytes": null, "capabilityNodes": []}],
+                     "deviceNodes": []}],
+                  "controlDeviceNodes": [], "notes": []},
+                 "neuron": null, "errors": []}
+                """;
+        GpuDevice gpu = InventoryJson.read(old).nvidia().devices().get(0);
+        assertEquals(null, gpu.numaNode());
+        assertEquals(null, gpu.nvLinkPeers());
+        assertEquals(null, gpu.migDevices().get(0).profile());
+        assertEquals("MIG-a", gpu.migDevices().get(0).uuid());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"numaNode\": \"one\"}", "{\"nvLinkPeers\": {}}", "{\"nvLinkPeers\": [{\"links\": \"2\"}]}",
+            "{\"nvLinkPeers\": [3]}"})
+    void malformedTopologyIsAnIoError(String fields) {
+        String json = "{\"nvidia\": {\"devices\": [" + fields.replace("{", "{\"index\": 0, ") + "]}}";
+        assertThrows(IOException.class, () -> InventoryJson.read(json), json);
     }
 
     @Test

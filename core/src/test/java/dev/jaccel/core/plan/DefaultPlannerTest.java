@@ -107,7 +107,7 @@ class DefaultPlannerTest {
             "NVIDIA_VISIBLE_DEVICES=6:0,6:1 NVIDIA_DRIVER_CAPABILITIES=utility | M6.0 M6.1 | /dev/nvidiactl /dev/nvidia6 /dev/nvidia-caps/nvidia-cap160 /dev/nvidia-caps/nvidia-cap161 /dev/nvidia-caps/nvidia-cap162 /dev/nvidia-caps/nvidia-cap163",
             "NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=utility | G0 G1 G2 G3 G4 G5 M6.0 M6.1 M7.0 M7.1 | /dev/nvidiactl /dev/nvidia0 /dev/nvidia1 /dev/nvidia2 /dev/nvidia3 /dev/nvidia4 /dev/nvidia5 /dev/nvidia6 /dev/nvidia-caps/nvidia-cap160 /dev/nvidia-caps/nvidia-cap161 /dev/nvidia-caps/nvidia-cap162 /dev/nvidia-caps/nvidia-cap163 /dev/nvidia7 /dev/nvidia-caps/nvidia-cap170 /dev/nvidia-caps/nvidia-cap171 /dev/nvidia-caps/nvidia-cap172 /dev/nvidia-caps/nvidia-cap173",
             "CUDA_VERSION=12.2 NVIDIA_DRIVER_CAPABILITIES=utility | G0 G1 G2 G3 G4 G5 M6.0 M6.1 M7.0 M7.1 | /dev/nvidiactl /dev/nvidia0 /dev/nvidia1 /dev/nvidia2 /dev/nvidia3 /dev/nvidia4 /dev/nvidia5 /dev/nvidia6 /dev/nvidia-caps/nvidia-cap160 /dev/nvidia-caps/nvidia-cap161 /dev/nvidia-caps/nvidia-cap162 /dev/nvidia-caps/nvidia-cap163 /dev/nvidia7 /dev/nvidia-caps/nvidia-cap170 /dev/nvidia-caps/nvidia-cap171 /dev/nvidia-caps/nvidia-cap172 /dev/nvidia-caps/nvidia-cap173",
-            "AWS_NEURON_VISIBLE_DEVICES=2,3 | neuron2 neuron3 | /dev/neuron0 /dev/neuron1",
+            "AWS_NEURON_VISIBLE_DEVICES=2,3 | neuron2 neuron3 | /dev/neuron2 /dev/neuron3",
             "NVIDIA_VISIBLE_DEVICES=GPU-a1000003-1111-2222-3333-444455556663 NVIDIA_DRIVER_CAPABILITIES=utility AWS_NEURON_VISIBLE_DEVICES=0 | G3 neuron0 | /dev/nvidiactl /dev/nvidia3 /dev/neuron0",
     })
     void selectsAndInjects(String assignments, String ids, String nodes) {
@@ -129,14 +129,30 @@ class DefaultPlannerTest {
         return migUuid(Integer.parseInt(gm[0]), Integer.parseInt(gm[1]));
     }
 
-    @Test
-    void neuronNodesAreRenumberedWithHostNumbersAndCoresFollow() {
-        Plan p = plan("NEURON_RT_VISIBLE_CORES=3,4");
-        assertEquals(List.of("neuron1", "neuron2"), p.selected());
-        assertEquals(List.of(DeviceNodeEdit.charDevice("/dev/neuron0", "/dev/neuron1", TestHosts.NEURON_MAJOR, 1),
-                DeviceNodeEdit.charDevice("/dev/neuron1", "/dev/neuron2", TestHosts.NEURON_MAJOR, 2)),
-                p.edits().deviceNodes());
-        assertEquals(List.of("NEURON_RT_VISIBLE_CORES=1-2"), p.edits().env());
+    /**
+     * One Neuron naming policy: by default host names and the container's own host-global
+     * {@code NEURON_RT_VISIBLE_CORES}; {@code from-zero} renumbers nodes and cores together.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "HOST      | NEURON_RT_VISIBLE_CORES=3,4     | /dev/neuron1 /dev/neuron2 | ''",
+            "HOST      | AWS_NEURON_VISIBLE_DEVICES=2,3  | /dev/neuron2 /dev/neuron3 | ''",
+            "FROM_ZERO | NEURON_RT_VISIBLE_CORES=3,4     | /dev/neuron0 /dev/neuron1 | NEURON_RT_VISIBLE_CORES=1-2",
+            "FROM_ZERO | AWS_NEURON_VISIBLE_DEVICES=2,3  | /dev/neuron0 /dev/neuron1 | ''",
+    })
+    void neuronNodesFollowTheNamingPolicyWithHostNodesBehind(NeuronDeviceNames names, String assignments,
+                                                             String containerPaths, String env) {
+        PlanConfig config = PlanConfig.DEFAULTS.withNeuronDeviceNames(names);
+        Plan p = new DefaultPlanner(config).plan(ContainerRequest.ofEnv(env(assignments)), both, host);
+        List<Integer> hostIndices = p.selected().stream().map(id -> Integer.parseInt(id.substring("neuron".length()))).toList();
+        List<String> paths = List.of(containerPaths.split(" "));
+        List<DeviceNodeEdit> expected = new java.util.ArrayList<>();
+        for (int k = 0; k < paths.size(); k++) {
+            int i = hostIndices.get(k);
+            expected.add(DeviceNodeEdit.charDevice(paths.get(k), "/dev/neuron" + i, TestHosts.NEURON_MAJOR, i));
+        }
+        assertEquals(expected, p.edits().deviceNodes());
+        assertEquals(env.isEmpty() ? List.of() : List.of(env), p.edits().env());
         assertTrue(p.edits().mounts().isEmpty());
     }
 

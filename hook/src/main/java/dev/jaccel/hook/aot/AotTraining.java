@@ -1,7 +1,7 @@
 package dev.jaccel.hook.aot;
 
 import dev.jaccel.hook.Main;
-import dev.jaccel.hook.runtime.RuntimeShim;
+import dev.jaccel.hook.start.RuntimeShim;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -87,9 +87,12 @@ public final class AotTraining {
                 return RuntimeShim.inject(gpus, withoutSnapshot, err) ? 0 : 3;
             });
             if (simulated) {
-                sleeper = new ProcessBuilder("sleep", "120").start();
+                // the "container process": a sleeper in a mount namespace of its own (util-linux unshare),
+                // and a spec that names its cgroup, so the hook's checks of the state's pid pass
+                sleeper = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sleep", "120").start();
                 long pid = sleeper.pid();
-                Files.writeString(gpus.resolve("config.json"), config(CUDA_ENV));
+                String cgroup = cgroupOf(pid);
+                Files.writeString(gpus.resolve("config.json"), config(CUDA_ENV, cgroup));
                 failed += scenario("hook prestart, all GPUs, from the snapshot", state(gpus, pid),
                         (in, out, err) -> Main.run(new String[] {"hook", "prestart"}, in, out, err, withSnapshot));
                 deleteTree(gpus.resolve("rootfs/dev"));
@@ -140,13 +143,30 @@ public final class AotTraining {
         return dir;
     }
 
+    /** The devices cgroup (v1) or unified cgroup (v2) of a process, from /proc/PID/cgroup. */
+    private static String cgroupOf(long pid) throws IOException, InterruptedException {
+        Thread.sleep(100);   // unshare has exec'd sleep by then; its cgroup is the one it started in anyway
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && (List.of(f[1].split(",")).contains("devices") || f[0].equals("0"))) {
+                return f[2];
+            }
+        }
+        return null;
+    }
+
     private static String config(List<String> env) {
+        return config(env, null);
+    }
+
+    private static String config(List<String> env, String cgroupsPath) {
         StringBuilder json = new StringBuilder("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/bin/true\"],\"env\":[");
         for (int i = 0; i < env.size(); i++) {
             json.append(i == 0 ? "" : ",").append('"').append(env.get(i).replace("\"", "\\\"")).append('"');
         }
         return json.append("],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},\"mounts\":[],")
-                .append("\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},")
+                .append("\"linux\":{").append(cgroupsPath == null ? "" : "\"cgroupsPath\":\"" + cgroupsPath + "\",")
+                .append("\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},")
                 .append("\"namespaces\":[{\"type\":\"mount\"}]}}").toString();
     }
 

@@ -8,7 +8,8 @@ import dev.jaccel.core.cdi.CdiSpec;
 import dev.jaccel.core.cdi.CdiSpecJson;
 import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.core.model.Inventory;
-import dev.jaccel.core.snapshot.InventorySnapshot;
+import dev.jaccel.core.config.JaccelConfig;
+import dev.jaccel.core.plan.NeuronDeviceNames;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
 import picocli.CommandLine;
@@ -34,7 +35,8 @@ import java.util.Map;
         "atomically. Also writes the inventory snapshot (unless --inventory is given).",
         "",
         "Files: without --output, <DIR>/jaccel-nvidia.json and <DIR>/jaccel-neuron.json, DIR being --output-dir",
-        "(default /etc/cdi); the file of a vendor that has no device any more is removed. With --output FILE,",
+        "(default: the configuration's cdi.output-dir, /etc/cdi unless set); the file of a vendor that has no",
+        "device any more is removed. With --output FILE,",
         "FILE when there is one kind, else <FILE stem>-nvidia<.ext> and <FILE stem>-neuron<.ext>."})
 public final class CdiGenerateCommand implements Runnable {
     private final Invocation invocation;
@@ -42,8 +44,6 @@ public final class CdiGenerateCommand implements Runnable {
     public CdiGenerateCommand(Invocation invocation) {
         this.invocation = invocation;
     }
-
-    static final Path DEFAULT_DIR = Path.of("/etc/cdi");
 
     enum Vendor {
         nvidia, neuron;
@@ -62,7 +62,7 @@ public final class CdiGenerateCommand implements Runnable {
     @Option(names = "--output", paramLabel = "FILE", description = "Spec file (see Files above).")
     Path output;
 
-    @Option(names = "--output-dir", paramLabel = "DIR", description = "Folder of jaccel-<vendor>.json (default: /etc/cdi).")
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Folder of jaccel-<vendor>.json (default: cdi.output-dir, /etc/cdi).")
     Path outputDir;
 
     @Option(names = "--vendor", paramLabel = "VENDOR", description = "Only this vendor: ${COMPLETION-CANDIDATES}.")
@@ -73,7 +73,8 @@ public final class CdiGenerateCommand implements Runnable {
     Path inventoryFile;
 
     @Option(names = "--snapshot", paramLabel = "FILE",
-            description = "Where to write the inventory snapshot (default: $JACCEL_SNAPSHOT, else /var/lib/jaccel/inventory.json).")
+            description = "Where to write the inventory snapshot (default: $JACCEL_SNAPSHOT, else inventory.snapshot, "
+                    + "/var/lib/jaccel/inventory.json).")
     Path snapshot;
 
     @Override
@@ -83,6 +84,8 @@ public final class CdiGenerateCommand implements Runnable {
         }
         Map<String, String> env = invocation.env();
         HostContext host = hostOptions.resolve(env);
+        JaccelConfig config = hostOptions.config(env);
+        Path dir = outputDir != null ? outputDir : config.cdiOutputDir();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -91,7 +94,7 @@ public final class CdiGenerateCommand implements Runnable {
             inventory = InventoryFile.read(inventoryFile);
         } else {
             inventory = Inventories.discover(host);
-            Path file = snapshot != null ? snapshot : InventorySnapshot.defaultPath(env);
+            Path file = snapshot != null ? snapshot : config.snapshotPath(env);
             Snapshots.write(file, inventory, host, "--snapshot");
             out.println("wrote " + file + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");
         }
@@ -114,20 +117,25 @@ public final class CdiGenerateCommand implements Runnable {
                     "no " + (vendor == null ? "NVIDIA GPU or Neuron device" : vendor + " device")
                             + " to describe (" + Snapshots.describe(inventory) + ")");
         }
+        if (config.plan().neuronDeviceNames() == NeuronDeviceNames.FROM_ZERO
+                && specs.stream().anyMatch(s -> Vendor.of(s) == Vendor.neuron)) {
+            err.println("jaccel: warning: neuron.device-numbering = \"from-zero\" cannot apply to CDI devices (a static "
+                    + "spec cannot renumber): containers that name aws.amazon.com/neuron devices see host names");
+        }
         for (CdiSpec s : specs) {
-            Path file = target(s, specs.size());
+            Path file = target(s, specs.size(), dir);
             write(file, CdiSpecJson.toBytes(s));
             out.println("wrote " + file + " (" + s.kind() + ": " + s.devices().size() + " devices)");
         }
         if (output == null) {
-            removeVanished(specs, out);
+            removeVanished(specs, dir, out);
         }
     }
 
-    private Path target(CdiSpec s, int count) {
+    private Path target(CdiSpec s, int count, Path dir) {
         Vendor v = Vendor.of(s);
         if (output == null) {
-            return (outputDir != null ? outputDir : DEFAULT_DIR).resolve("jaccel-" + v + ".json");
+            return dir.resolve("jaccel-" + v + ".json");
         }
         if (count == 1) {
             return output;
@@ -139,8 +147,7 @@ public final class CdiGenerateCommand implements Runnable {
     }
 
     /** A vendor whose devices are gone must not leave a spec behind that injects them. */
-    private void removeVanished(List<CdiSpec> written, PrintWriter out) {
-        Path dir = outputDir != null ? outputDir : DEFAULT_DIR;
+    private void removeVanished(List<CdiSpec> written, Path dir, PrintWriter out) {
         for (Vendor v : Vendor.values()) {
             if ((vendor == null || vendor == v) && written.stream().noneMatch(s -> Vendor.of(s) == v)) {
                 Path stale = dir.resolve("jaccel-" + v + ".json");

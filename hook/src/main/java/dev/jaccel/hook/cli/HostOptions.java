@@ -1,11 +1,18 @@
 package dev.jaccel.hook.cli;
 
+import dev.jaccel.core.config.HostSettings;
+import dev.jaccel.core.config.JaccelConfig;
 import dev.jaccel.core.spi.HostContext;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Map;
 
-/** The library and host locations every command shares (docs/design.md §2.2). */
+/**
+ * The library and host locations every command shares (docs/design.md §2.2), and the
+ * configuration file they default from: a flag wins over its environment variable, which wins
+ * over the file's {@code [host]} table.
+ */
 public final class HostOptions {
     @Option(names = "--nvml-library", paramLabel = "PATH",
             description = "NVML library to load (default: libnvidia-ml.so.1 via the system search; env JACCEL_NVML_LIBRARY).")
@@ -19,7 +26,23 @@ public final class HostOptions {
             description = "Where /proc, /sys, /dev and driver files are read (default: /; env JACCEL_HOST_ROOT).")
     String hostRoot;
 
+    @Mixin
+    ConfigOption config;
+
     public HostContext resolve(Map<String, String> env) {
-        return HostContext.resolve(env, hostRoot, nvmlLibrary, nrtLibrary);
+        HostSettings file = config(env).host();
+        return HostContext.resolve(env,
+                first(hostRoot, env.get(HostContext.ENV_HOST_ROOT), file.root()),
+                first(nvmlLibrary, env.get(HostContext.ENV_NVML_LIBRARY), file.nvmlLibrary().orElse(null)),
+                first(nrtLibrary, env.get(HostContext.ENV_NRT_LIBRARY), file.nrtLibrary().orElse(null)));
+    }
+
+    /** The configuration ({@code --config}, {@code JACCEL_CONFIG} or {@code /etc/jaccel/config.toml}). */
+    public JaccelConfig config(Map<String, String> env) {
+        return config.load(env);
+    }
+
+    private static String first(String flag, String env, String file) {
+        return flag != null && !flag.isBlank() ? flag : env != null && !env.isBlank() ? env : file;
     }
 }

@@ -2,7 +2,6 @@ package dev.jaccel.hook.cli;
 
 import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.model.Inventory;
-import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
 import picocli.CommandLine;
@@ -43,14 +42,15 @@ public final class InventoryCommand implements Runnable {
         HostOptions hostOptions;
 
         @Option(names = "--output", paramLabel = "FILE",
-                description = "Snapshot file (default: $JACCEL_SNAPSHOT, else /var/lib/jaccel/inventory.json).")
+                description = "Snapshot file (default: $JACCEL_SNAPSHOT, else the configuration's inventory.snapshot, "
+                        + "/var/lib/jaccel/inventory.json unless set).")
         Path output;
 
         @Override
         public void run() {
             Map<String, String> env = invocation.env();
             HostContext host = hostOptions.resolve(env);
-            Path file = output != null ? output : InventorySnapshot.defaultPath(env);
+            Path file = output != null ? output : hostOptions.config(env).snapshotPath(env);
             Inventory inventory = Inventories.discover(host);
             Snapshots.write(file, inventory, host, "--output");
             PrintWriter out = spec.commandLine().getOut();

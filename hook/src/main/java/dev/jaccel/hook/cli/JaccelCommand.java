@@ -28,6 +28,7 @@ import java.io.PrintWriter;
                 InventoryCommand.class,
                 CdiCommand.class,
                 HooksConfigCommand.class,
+                ConfigCommand.class,
                 dev.jaccel.deviceplugin.DevicePluginCommand.class,
         })
 public final class JaccelCommand implements Runnable {

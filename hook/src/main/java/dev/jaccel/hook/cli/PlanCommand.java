@@ -40,6 +40,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  jaccel plan --env NVIDIA_VISIBLE_DEVICES=1:0 --env NVIDIA_REQUIRE_CUDA=cuda>=12.4",
                 "  jaccel plan --env AWS_NEURON_VISIBLE_DEVICES=0-1 --inventory snapshot.json",
+                "  jaccel plan --config /etc/jaccel/config.toml --env NVIDIA_VISIBLE_DEVICES=all",
                 "  jaccel plan --spec bundle/config.json"})
 public final class PlanCommand implements Callable<Integer> {
     private final Invocation invocation;
@@ -54,11 +55,6 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "KEY=VALUE",
             description = "A variable of the container's environment (repeatable; overrides --spec's).")
     List<String> env = new ArrayList<>();
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Settings as a JSON object with NVIDIA's key names, e.g. "
-                    + "{\"accept-nvidia-visible-devices-as-volume-mounts\": true}.")
-    Path config;
 
     @Option(names = "--inventory", paramLabel = "FILE",
             description = "Read the host's devices from a snapshot (the 'jaccel devices --json' document) "
@@ -78,8 +74,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PlanConfig settings = config == null ? PlanConfig.DEFAULTS
-                : PlanConfig.fromJson(readJson(config, "--config"), "--config " + config);
+        PlanConfig settings = hostOptions.config(invocation.env()).plan();
         ContainerRequest request = request();
         HostContext host = hostOptions.resolve(invocation.env());
         Inventory devices = inventory != null ? InventoryFile.read(inventory)

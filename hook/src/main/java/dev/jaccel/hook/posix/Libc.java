@@ -63,6 +63,10 @@ public final class Libc {
     public static final long MS_BIND = 4096;
     public static final long MS_REC = 16384;
 
+    /** unshare(2)/clone(2): the filesystem attributes (root, cwd, umask); setns(2): a mount namespace. */
+    public static final long CLONE_FS = 0x0000_0200L;
+    public static final long CLONE_NEWNS = 0x0002_0000L;
+
     public static final int EEXIST = 17;
     public static final int ENOENT = 2;
     public static final int ENOSYS = 38;
@@ -77,7 +81,8 @@ public final class Libc {
     /** System call numbers, x86-64 and aarch64. */
     private enum Nr {
         OPENAT2(437, 437), CLOSE_RANGE(436, 436), MKNODAT(259, 33), MKDIRAT(258, 34), SYMLINKAT(266, 36),
-        READLINKAT(267, 78), STATX(332, 291), MOUNT(165, 40), CLOSE(3, 57), EXECVE(59, 221), RT_SIGPROCMASK(14, 135);
+        READLINKAT(267, 78), STATX(332, 291), MOUNT(165, 40), CLOSE(3, 57), EXECVE(59, 221), RT_SIGPROCMASK(14, 135),
+        UNSHARE(272, 97), SETNS(308, 268), UMASK(95, 166);
 
         final long number;
 
@@ -201,6 +206,29 @@ public final class Libc {
             long type = fstype == null ? 0 : ptr(arena.allocateFrom(fstype));
             long rc = sys(state, Nr.MOUNT, src, ptr(arena.allocateFrom(target)), type, flags, 0);
             check(rc, state, "mount", (source == null ? "" : source + " on ") + target);
+        }
+    }
+
+    /** unshare(2) of the calling thread's {@code flags} (e.g. {@link #CLONE_FS}: its own root, cwd and umask). */
+    public static void unshare(long flags) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check(sys(state, Nr.UNSHARE, flags, 0, 0, 0, 0), state, "unshare", "flags 0x" + Long.toHexString(flags));
+        }
+    }
+
+    /** setns(2): moves the calling thread into the namespace {@code fd} refers to. */
+    public static void setns(int fd, long nstype) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check(sys(state, Nr.SETNS, fd, nstype, 0, 0, 0), state, "setns", "fd " + fd);
+        }
+    }
+
+    /** umask(2) of the calling thread's filesystem attributes; returns the previous mask. */
+    public static int umask(int mask) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) sys(arena.allocate(CALL_STATE), Nr.UMASK, mask, 0, 0, 0, 0);
         }
     }
 

@@ -132,8 +132,8 @@ class PlanCommandTest {
             "NVIDIA_VISIBLE_DEVICES=0000:2a:00.0 | " + GPU1 + " | /dev/nvidiactl /dev/nvidia-uvm /dev/nvidia1",
             "NVIDIA_VISIBLE_DEVICES=none | '' | /dev/nvidiactl /dev/nvidia-uvm",
             "AWS_NEURON_VISIBLE_DEVICES=ALL | neuron0 neuron1 neuron2 neuron3 | /dev/neuron0 /dev/neuron1 /dev/neuron2 /dev/neuron3",
-            "AWS_NEURON_VISIBLE_DEVICES=2-3 | neuron2 neuron3 | /dev/neuron0 /dev/neuron1",
-            "NEURON_RT_VISIBLE_CORES=5-6 | neuron2 neuron3 | /dev/neuron0 /dev/neuron1",
+            "AWS_NEURON_VISIBLE_DEVICES=2-3 | neuron2 neuron3 | /dev/neuron2 /dev/neuron3",
+            "NEURON_RT_VISIBLE_CORES=5-6 | neuron2 neuron3 | /dev/neuron2 /dev/neuron3",
     })
     @SuppressWarnings("unchecked")
     void selectors(String env, String ids, String nodes) throws IOException {
@@ -148,11 +148,31 @@ class PlanCommandTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void neuronCoresAreRenumberedAndNodesKeepTheirHostPath() throws IOException {
+    void neuronNodesKeepTheirHostNamesAndCoresTheirHostIdsByDefault() throws IOException {
         Map<String, Object> edits = (Map<String, Object>) plan("NEURON_RT_VISIBLE_CORES=5-6").json().get("containerEdits");
-        assertEquals(List.of("NEURON_RT_VISIBLE_CORES=1-2"), edits.get("env"));
-        assertEquals(Map.of("path", "/dev/neuron0", "hostPath", root + "/dev/neuron2", "type", "c", "major", 240L,
+        assertEquals(null, edits.get("env"));
+        assertEquals(Map.of("path", "/dev/neuron2", "hostPath", root + "/dev/neuron2", "type", "c", "major", 240L,
                 "minor", 2L), ((List<Object>) edits.get("deviceNodes")).getFirst());
+    }
+
+    /** {@code neuron.device-numbering = "from-zero"}: nodes renumbered, the cores rewritten to match. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "NEURON_RT_VISIBLE_CORES=5-6    | /dev/neuron0 /dev/neuron1 | NEURON_RT_VISIBLE_CORES=1-2",
+            "AWS_NEURON_VISIBLE_DEVICES=2-3 | /dev/neuron0 /dev/neuron1 | ",
+    })
+    @SuppressWarnings("unchecked")
+    void neuronRenumberingFromZeroIsAConfigurationKey(String env, String nodes, String coresEnv) throws IOException {
+        Path config = Files.writeString(dir.resolve("config.toml"), "[neuron]\ndevice-numbering = \"from-zero\"\n");
+        Result r = run("plan", "--config", config.toString(), "--inventory", snapshot.toString(), "--host-root",
+                root.toString(), "--env", env);
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> edits = (Map<String, Object>) r.json().get("containerEdits");
+        List<Map<String, Object>> deviceNodes = (List<Map<String, Object>>) edits.get("deviceNodes");
+        assertEquals(Arrays.asList(nodes.split(" ")), deviceNodes.stream().map(n -> n.get("path")).toList());
+        assertEquals(List.of(root + "/dev/neuron2", root + "/dev/neuron3"),
+                deviceNodes.stream().map(n -> n.get("hostPath")).toList());
+        assertEquals(coresEnv == null ? null : List.of(coresEnv), edits.get("env"));
     }
 
     @Test

@@ -108,12 +108,12 @@ class SimulatedHostEndToEndTest {
     }
 
     @Test
-    void neuronDevicesAreRenumberedFromZero() throws IOException {
+    void neuronDevicesKeepTheirHostNames() throws IOException {
         Map<String, String> env = host("inf2");
         Bundle b = Bundle.create(tmp.resolve("neuron"), LIST).env("AWS_NEURON_VISIBLE_DEVICES=2,4");
         Jaccel.Result r = shimRun(b, "sim-neuron", env);
         assertEquals(0, r.exit(), r.both());
-        assertEquals("neuron0 neuron1 ", r.out().lines().findFirst().orElse(""), r.both());
+        assertEquals("neuron2 neuron4 ", r.out().lines().findFirst().orElse(""), r.both());
         String spec = new String(b.configBytes());
         assertTrue(spec.contains("\"major\": 244") && spec.contains("\"minor\": 2") && spec.contains("\"minor\": 4"), spec);
     }
@@ -203,7 +203,7 @@ class SimulatedHostEndToEndTest {
         for (int i = 0; i < n; i++) {
             Jaccel.Result r = results.get(i).get();
             assertEquals(0, r.exit(), "container " + i + ": " + r.both());
-            assertEquals("neuron0\n", r.out(), "container " + i);
+            assertEquals("neuron" + (i % 6) + "\n", r.out(), "container " + i);
             try (Stream<Path> files = Files.list(bundles.get(i).dir)) {
                 assertEquals(List.of("config.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
                         "no temporary file left in bundle " + i);

@@ -1,18 +1,14 @@
-package dev.jaccel.hook.runtime;
+package dev.jaccel.hook.start;
 
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
-import dev.jaccel.core.edits.ContainerEdits;
-import dev.jaccel.core.edits.HookEdit;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.core.oci.OciSpec;
+import dev.jaccel.core.plan.ContainerPlanning;
 import dev.jaccel.core.oci.SpecEditor;
-import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.hook.ContainerPlanning;
 import dev.jaccel.hook.Failures;
 import dev.jaccel.hook.Invocation;
-import dev.jaccel.hook.oci.HookActions;
 import dev.jaccel.hook.posix.Libc;
 import dev.jaccel.hook.posix.PosixException;
 
@@ -26,17 +22,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code jaccel runtime [runtime flags] <subcommand> ...}: a runc-compatible shim (docs/design.md
- * §3.1). On {@code create} and {@code run} it edits {@code <bundle>/config.json}
- * (devices, cgroup allow rules, driver-file mounts, env) and writes it back atomically; then, for
- * every subcommand, it replaces itself with the real runtime through {@code execve}: same pid, so
- * signals, the exit status and inherited fds are the runtime's own. A spec that asks for no
- * device is not rewritten. (bin/jaccel already execs the runtime without a JVM when the spec
- * cannot name a device, and for every other subcommand.)
+ * {@code jaccel runtime [runtime flags] <subcommand> ...}: a runc-compatible shim (docs/design.md,
+ * "Injection"). On {@code create} and {@code run} it edits {@code <bundle>/config.json} (devices,
+ * cgroup allow rules, driver-file mounts by soname, env) and writes it back atomically; the runtime
+ * then does everything itself, so no hook and no second jaccel process runs for the container.
+ *
+ * <p>Started by {@code bin/jaccel} (system property {@value #EXEC_PROPERTY}{@code =launcher}), the JVM
+ * only edits the spec and exits; the launcher then {@code exec}s the real runtime with the same
+ * arguments: no FFM linking on this path. Started otherwise, it replaces itself with the runtime
+ * through {@code execve} (same pid, so signals, the exit status and inherited fds are the runtime's).
+ * A spec that asks for no device is not rewritten.
  */
 public final class RuntimeShim {
     /** Runtimes tried on PATH when JACCEL_RUNTIME is unset (NVIDIA's shim uses the same list). */
     static final List<String> DEFAULT_RUNTIMES = List.of("runc", "crun");
+    /** Set to {@code launcher} by bin/jaccel: it execs the runtime itself once the JVM has exited 0. */
+    static final String EXEC_PROPERTY = "jaccel.exec";
 
     private RuntimeShim() {
     }
@@ -44,10 +45,14 @@ public final class RuntimeShim {
     public static int run(List<String> args, Invocation invocation, PrintStream err) {
         Map<String, String> env = invocation.env();
         try {
-            String runtime = resolveRuntime(env);
             RuntimeArgs parsed = RuntimeArgs.parse(args, Path.of("").toAbsolutePath());
+            boolean launcherExecs = "launcher".equals(System.getProperty(EXEC_PROPERTY));
+            String runtime = launcherExecs ? null : resolveRuntime(env);
             if (parsed.editsSpec()) {
                 inject(parsed.bundle().orElseThrow(), env, err);
+            }
+            if (launcherExecs) {
+                return 0;
             }
             List<String> argv = new ArrayList<>();
             argv.add(runtime);
@@ -71,42 +76,19 @@ public final class RuntimeShim {
                     + "); give the bundle with --bundle DIR or run from it");
         }
         OciSpec spec = OciSpec.parse(bytes, config.toString());
-        Plan plan = ContainerPlanning.plan(spec.request(), HostContext.resolve(env, null, null, null));
-        plan.warnings().forEach(w -> err.println("jaccel runtime: warning: " + w));
-        SpecEditor.apply(spec, withLinkHook(plan.edits()));
+        Plan plan = ContainerPlanning.plan(spec.request(), spec.rootfs(bundle), env,
+                w -> err.println("jaccel runtime: warning: " + w));
+        SpecEditor.apply(spec, plan.edits());
         if (!spec.changed()) {
             return false;
         }
         try {
-            AtomicFiles.write(config, spec.toBytes());
+            // not fsync'd: runc reads it at once, and after a crash the container is gone anyway
+            AtomicFiles.writeVolatile(config, spec.toBytes());
         } catch (IOException e) {
             throw JaccelException.badInput(config + ": cannot write the edited spec: " + e.getMessage());
         }
         return true;
-    }
-
-    /**
-     * The runtime does the mounts; the {@code libcuda.so} link and the ldconfig run need a process
-     * in the container's mount namespace: a createContainer hook running jaccel itself, with an
-     * explicit env (NVIDIAScape). Added only when driver libraries are mounted and the launcher is known.
-     */
-    static ContainerEdits withLinkHook(ContainerEdits edits) {
-        String launcher = System.getProperty("jaccel.launcher");
-        var dirs = HookActions.libraryDirectories(edits.mounts());
-        if (launcher == null || dirs.isEmpty()) {
-            return edits;
-        }
-        List<String> args = new ArrayList<>(List.of(launcher, "hook", "createContainer"));
-        for (String link : HookActions.libcudaLinks(edits.mounts())) {
-            args.add("--link");
-            args.add(link);
-        }
-        for (String dir : dirs) {
-            args.add("--ldconfig");
-            args.add(dir);
-        }
-        HookEdit hook = new HookEdit("createContainer", launcher, args, List.of(SpecEditor.HOOK_DEFAULT_ENV));
-        return edits.plus(new ContainerEdits(List.of(), List.of(), List.of(), List.of(hook)));
     }
 
     /** JACCEL_RUNTIME (a name on PATH or a path), else the first of runc, crun on PATH. */

@@ -1,4 +1,4 @@
-package dev.jaccel.hook.runtime;
+package dev.jaccel.hook.start;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.jaccel.hook.oci;
+package dev.jaccel.hook.start;
 
 import dev.jaccel.core.edits.DeviceNodeEdit;
 import org.junit.jupiter.api.Test;

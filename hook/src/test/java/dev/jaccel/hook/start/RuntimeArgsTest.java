@@ -1,4 +1,4 @@
-package dev.jaccel.hook.runtime;
+package dev.jaccel.hook.start;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -119,7 +119,7 @@ public final class DevicePlugin implements AutoCloseable {
             log.accept("XID health checks are off (" + XidPolicy.DISABLE + ")");
             return;
         }
-        xids.open(options.host(), inventory.nvidia(), log).ifPresent(source -> {
+        xids.open(gpuFacts, inventory.nvidia(), log).ifPresent(source -> {
             XidMonitor monitor = new XidMonitor(source, policy, marks, health, inventory.nvidia(), log);
             resources.add(monitor);
             monitor.start();
@@ -150,7 +150,9 @@ public final class DevicePlugin implements AutoCloseable {
             return GpuFacts.NONE;
         }
         try {
-            return NvmlGpuFacts.open(options.host());
+            NvmlGpuFacts facts = NvmlGpuFacts.open(options.host());
+            facts.notes().forEach(n -> log.accept("topology: " + n));
+            return facts;
         } catch (NvmlException e) {
             log.accept("NVML cannot be kept open for topology and health (" + e.getMessage()
                     + "): devices are offered without them");

@@ -127,13 +127,14 @@ class DevicePluginKubeletTest {
     @ParameterizedTest(name = "{0}: available {1}, must {2}, size {3} -> {4}")
     @Order(3)
     @CsvSource(delimiter = ';', value = {
-            // GPUs offered: 0 2 3 (NUMA 0) and 4 6 7 (NUMA 1)
-            "nvidia.com/gpu; 0 2 3 4 6 7; ; 2; 0 2",
-            "nvidia.com/gpu; 0 2 3 4 6 7; 7; 2; 4 7",
+            // GPUs offered: 0 2 3 (NVLinked, NUMA 0; 2 and 3 on one PCIe switch) and 4 6 7 (NVLinked, NUMA 1;
+            // 6 and 7 on one switch); no NVLink between the two islands
+            "nvidia.com/gpu; 0 2 3 4 6 7; ; 2; 2 3",
+            "nvidia.com/gpu; 0 2 3 4 6 7; 7; 2; 6 7",
             "nvidia.com/gpu; 0 2 3 4 6 7; ; 3; 0 2 3",
             "nvidia.com/gpu; 0 3 4 7; ; 2; 0 3",
-            "nvidia.com/gpu; 0 4 6 7; ; 2; 4 6",
-            "nvidia.com/gpu; 0 2 3 4 6 7; 0 7; 3; 0 2 7",
+            "nvidia.com/gpu; 0 2 4 6 7; 0; 2; 0 2",
+            "nvidia.com/gpu; 0 2 3 4 6 7; 0 7; 3; 0 6 7",
             "nvidia.com/gpu; 0 2 3 4 6 7; 0 2 7; 2; 0 2 7",
             // trn1.32xlarge torus: 0-1-2-3 and 4-5-6-7 are linked chains, 3 and 4 are not linked
             "aws.amazon.com/neuron; 0 1 2 3 4 5 6 7; ; 4; 0 1 2 3",

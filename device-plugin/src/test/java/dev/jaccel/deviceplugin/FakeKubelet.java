@@ -31,6 +31,7 @@ final class FakeKubelet implements AutoCloseable {
     private final Server server;
     private final BlockingQueue<Api.RegisterRequest> registrations = new LinkedBlockingQueue<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Map<String, Api.RegisterRequest> last = new ConcurrentHashMap<>();
 
     private FakeKubelet(Path dir) throws IOException {
         this.dir = dir;
@@ -39,6 +40,7 @@ final class FakeKubelet implements AutoCloseable {
             @Override
             public void register(Api.RegisterRequest request, StreamObserver<Api.Empty> out) {
                 registrations.add(request);
+                last.put(request.getResourceName(), request);
                 out.onNext(Api.Empty.getDefaultInstance());
                 out.onCompleted();
             }
@@ -62,6 +64,17 @@ final class FakeKubelet implements AutoCloseable {
             got.put(r.getResourceName(), r);
         }
         return got;
+    }
+
+    /** The last registration of a resource seen so far (waiting for one if none came yet). */
+    Api.RegisterRequest pendingOrRegistered(String resource) {
+        return last.computeIfAbsent(resource, r -> {
+            try {
+                return awaitRegistrations(List.of(r), Duration.ofSeconds(10)).get(r);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     /** Registrations not taken yet. */

@@ -11,13 +11,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * XID events a test hands in, through the same {@link XidEventSource} interface NVML's event API
- * feeds. (The fake NVML's scheduled events replace this once the binding has the event calls.)
+ * feeds: for what the fake NVML's scheduled events cannot say, an XID attributed to one GPU and
+ * compute instance of a MIG-enabled GPU. XIDs from the fake NVML itself: NvmlHealthAndTopologyTest.
  */
 final class QueuedXidEvents implements XidEventSource {
     final BlockingQueue<XidEvent> events = new LinkedBlockingQueue<>();
 
     XidEventSources sources() {
-        return (host, nvidia, log) -> Optional.of(this);
+        return (facts, nvidia, log) -> Optional.of(this);
     }
 
     @Override

@@ -19,9 +19,10 @@ import java.util.Objects;
  * highest sum of pair scores wins; the links are read once, when the resource is built.
  */
 public final class GpuPreference extends AllocationPreference {
-    static final int SAME_GPU = 10_000;
-    static final int NVLINK = 1_000;
-    static final int PER_NVLINK = 10;
+    /** MIG devices of one GPU: closer than any two GPUs (18 NVLinks score 18,600 at most) */
+    static final int SAME_GPU = 100_000;
+    /** each NVLink outweighs any PCIe distance (600 at most) */
+    static final int PER_NVLINK = 1_000;
 
     private final int[][] affinity;   // by position in devices
 
@@ -50,11 +51,15 @@ public final class GpuPreference extends AllocationPreference {
         }
     }
 
-    /** One pair's score from its link; NUMA nodes decide when NVML knows no PCIe distance. */
+    /**
+     * One pair's score: NVLink first (more links better), then the PCIe distance, which also orders
+     * pairs with the same NVLinks; NUMA nodes decide when NVML knows no PCIe distance.
+     */
     static int score(GpuLink link, Integer numaA, Integer numaB) {
-        if (link.nvlinks() > 0) {
-            return NVLINK + PER_NVLINK * link.nvlinks();
-        }
+        return PER_NVLINK * link.nvlinks() + pcie(link, numaA, numaB);
+    }
+
+    private static int pcie(GpuLink link, Integer numaA, Integer numaB) {
         return switch (link.pcie()) {
             case INTERNAL -> 600;
             case SINGLE_SWITCH -> 500;

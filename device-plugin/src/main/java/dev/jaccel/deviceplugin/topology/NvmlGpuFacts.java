@@ -3,108 +3,112 @@ package dev.jaccel.deviceplugin.topology;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.spi.HostContext;
+import dev.jaccel.deviceplugin.health.XidEvent;
+import dev.jaccel.deviceplugin.health.XidEventSource;
+import dev.jaccel.nvml.GpuTopology;
 import dev.jaccel.nvml.NvmlDevice;
+import dev.jaccel.nvml.NvmlEvent;
+import dev.jaccel.nvml.NvmlEventSet;
+import dev.jaccel.nvml.NvmlEventType;
 import dev.jaccel.nvml.NvmlException;
 import dev.jaccel.nvml.NvmlLibrary;
 import dev.jaccel.nvml.NvmlReturn;
 import dev.jaccel.nvml.NvmlSession;
-import dev.jaccel.nvml.PciBusId;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * {@link GpuFacts} from one NVML session the plugin keeps open for its lifetime, and the host's
- * sysfs.
+ * {@link GpuFacts} from one NVML session the plugin keeps open for its lifetime.
  *
  * <ul>
- *   <li>NUMA node: {@code /sys/bus/pci/devices/<bus id>/numa_node} (the kernel's answer for a PCIe
- *       device; -1 means none), else {@code nvmlDeviceGetNumaNodeId} (coherent platforms).</li>
- *   <li>MIG profile: {@code nvmlDeviceGetName} on a MIG handle answers
- *       {@code "<parent name> MIG <profile>"}; the profile is what follows {@code " MIG "}.</li>
+ *   <li>Topology is read once at start ({@link GpuTopology}: sysfs {@code numa_node} under the
+ *       host root, else {@code nvmlDeviceGetNumaNodeId}; {@code nvmlDeviceGetTopologyCommonAncestor};
+ *       NVLink from {@code nvmlDeviceGetNvLinkState}/{@code nvmlDeviceGetNvLinkRemotePciInfo_v2}
+ *       and {@code nvmlDeviceGetP2PStatus}).</li>
+ *   <li>MIG profile: the inventory's, else NVML's name of the MIG handle
+ *       ({@code "<parent name> MIG <profile>"}).</li>
  *   <li>Lost GPU: {@code nvmlDeviceGetHandleByUUID} answers {@code NVML_ERROR_GPU_IS_LOST} for a
  *       GPU that fell off the bus ({@code nvml.h}).</li>
- *   <li>Links: two GPUs on the same NUMA node are {@link PcieDistance#SAME_NUMA_NODE}, on two
- *       known different nodes {@link PcieDistance#SYSTEM}; NVLink and the PCIe common ancestor
- *       come from NVML's topology calls where the binding has them.</li>
+ *   <li>XID events: an event set with every GPU registered for critical XIDs.</li>
  * </ul>
  */
 public final class NvmlGpuFacts implements GpuFacts {
-    private static final String MIG_MARKER = " MIG ";
-
     private final NvmlSession session;
-    private final HostContext host;
+    private final GpuTopology topology;
+    private final Map<String, NvmlDevice> byUuid = new HashMap<>();
 
     private NvmlGpuFacts(NvmlSession session, HostContext host) {
         this.session = session;
-        this.host = host;
+        List<NvmlDevice> gpus = session.devices();
+        for (NvmlDevice g : gpus) {
+            try {
+                byUuid.put(g.uuid(), g);
+            } catch (NvmlException e) {
+                // a GPU without a UUID is not one the inventory offers
+            }
+        }
+        this.topology = GpuTopology.read(gpus, Optional.of(host.hostRoot()));
     }
 
-    /** Opens the session the facts come from. */
-    public static NvmlGpuFacts open(HostContext host) throws NvmlException {
-        NvmlLibrary library = NvmlLibrary.load(host.nvmlLibrary().orElse(NvmlLibrary.SONAME));
-        return new NvmlGpuFacts(library.openSession(), host);
+    /**
+     * Opens the session the facts come from and reads the topology.
+     *
+     * @throws NvmlException when NVML cannot be loaded or initialised
+     */
+    public static NvmlGpuFacts open(HostContext host) {
+        NvmlSession session = NvmlLibrary.load(host.nvmlLibrary().orElse(NvmlLibrary.SONAME)).openSession();
+        try {
+            return new NvmlGpuFacts(session, host);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** Why some topology facts are unknown (one line each). */
+    public List<String> notes() {
+        return topology.notes();
     }
 
     @Override
     public OptionalInt numaNode(GpuDevice gpu) {
-        OptionalInt fromSysfs = sysfsNumaNode(host, gpu.pciBusId());
-        if (fromSysfs.isPresent()) {
-            return fromSysfs;
-        }
-        try {
-            Optional<NvmlDevice> d = session.deviceByUuid(gpu.uuid());
-            return d.isPresent() ? d.get().numaNode() : OptionalInt.empty();
-        } catch (NvmlException | RuntimeException e) {
-            return OptionalInt.empty();
-        }
-    }
-
-    /** The kernel's NUMA node of a PCI function under the host root; empty when absent or -1. */
-    static OptionalInt sysfsNumaNode(HostContext host, String busId) {
-        if (busId == null || PciBusId.parse(busId).isEmpty()) {
-            return OptionalInt.empty();
-        }
-        Path file = host.host("/sys/bus/pci/devices/" + PciBusId.sysfs(busId) + "/numa_node");
-        try {
-            int node = Integer.parseInt(Files.readString(file).trim());
-            return node < 0 ? OptionalInt.empty() : OptionalInt.of(node);
-        } catch (IOException | NumberFormatException e) {
-            return OptionalInt.empty();
-        }
+        NvmlDevice d = byUuid.get(gpu.uuid());
+        Optional<Integer> node = d != null ? topology.numaNode(d) : Optional.ofNullable(gpu.numaNode());
+        return node.map(OptionalInt::of).orElseGet(() -> gpu.numaNode() == null ? OptionalInt.empty() : OptionalInt.of(gpu.numaNode()));
     }
 
     @Override
     public Optional<String> migProfile(GpuDevice parent, MigDevice mig) {
+        if (mig.profile() != null) {
+            return Optional.of(mig.profile());
+        }
         try {
-            Optional<NvmlDevice> d = session.deviceByUuid(mig.uuid());
-            return d.isPresent() ? profileOf(d.get().name()) : Optional.empty();
-        } catch (NvmlException | RuntimeException e) {
+            return session.deviceByUuid(mig.uuid()).flatMap(NvmlDevice::migProfile);
+        } catch (NvmlException | IllegalStateException e) {
             return Optional.empty();
         }
-    }
-
-    /** {@code "NVIDIA H100 80GB HBM3 MIG 1g.10gb"} → {@code 1g.10gb}. */
-    static Optional<String> profileOf(String migName) {
-        int at = migName == null ? -1 : migName.lastIndexOf(MIG_MARKER);
-        if (at < 0) {
-            return Optional.empty();
-        }
-        String profile = migName.substring(at + MIG_MARKER.length()).trim();
-        return profile.isEmpty() ? Optional.empty() : Optional.of(profile);
     }
 
     @Override
     public GpuLink link(GpuDevice a, GpuDevice b) {
-        OptionalInt na = numaNode(a);
-        OptionalInt nb = numaNode(b);
-        if (na.isEmpty() || nb.isEmpty()) {
+        NvmlDevice x = byUuid.get(a.uuid());
+        NvmlDevice y = byUuid.get(b.uuid());
+        if (x == null || y == null) {
             return GpuLink.UNKNOWN;
         }
-        return new GpuLink(0, na.getAsInt() == nb.getAsInt() ? PcieDistance.SAME_NUMA_NODE : PcieDistance.SYSTEM);
+        // NVSwitch systems join GPUs by NVLink without a direct link: count that as one
+        int links = Math.max(topology.directNvLinks(x, y), topology.nvLinked(x, y) ? 1 : 0);
+        PcieDistance pcie = topology.commonAncestor(x, y).map(l -> PcieDistance.ofNvmlLevel(l.value()))
+                .orElse(PcieDistance.UNKNOWN);
+        return new GpuLink(links, pcie);
     }
 
     @Override
@@ -117,6 +121,50 @@ public final class NvmlGpuFacts implements GpuFacts {
         } catch (IllegalStateException e) {
             return Optional.empty();   // closing down
         }
+    }
+
+    /**
+     * Critical-XID events of these GPUs. A GPU that cannot be registered (it supports no XID events,
+     * or is lost) is logged and left to the other health checks.
+     */
+    public XidEventSource xidEvents(List<GpuDevice> gpus, Consumer<String> log) {
+        NvmlEventSet set = session.createEventSet();
+        Map<NvmlDevice, String> registered = new HashMap<>();
+        Set<NvmlEventType> xid = EnumSet.of(NvmlEventType.XID_CRITICAL_ERROR);
+        for (GpuDevice g : gpus) {
+            NvmlDevice d = byUuid.get(g.uuid());
+            try {
+                if (d == null || !d.supportedEventTypes().contains(NvmlEventType.XID_CRITICAL_ERROR)) {
+                    log.accept("GPU " + g.index() + " (" + g.uuid() + ") reports no XID events: its health rests on the other checks");
+                    continue;
+                }
+                set.register(d, xid);
+                registered.put(d, g.uuid());
+            } catch (NvmlException e) {
+                log.accept("cannot watch XID events of GPU " + g.index() + " (" + g.uuid() + "): " + e.getMessage());
+            }
+        }
+        return new XidEventSource() {
+            @Override
+            public Optional<XidEvent> next(int timeoutMs) {
+                Optional<NvmlEvent> e = set.await(Duration.ofMillis(timeoutMs));
+                if (e.isEmpty() || e.get().xid().isEmpty()) {
+                    return Optional.empty();
+                }
+                NvmlEvent ev = e.get();
+                String uuid = registered.get(ev.device());
+                if (uuid == null) {
+                    uuid = ev.device().uuid();
+                }
+                return Optional.of(new XidEvent(uuid, ev.xid().get(), ev.gpuInstanceId().orElse(null),
+                        ev.computeInstanceId().orElse(null)));
+            }
+
+            @Override
+            public void close() {
+                set.close();
+            }
+        };
     }
 
     @Override

@@ -18,6 +18,8 @@ class GpuPreferenceTest {
             "a host bridge beats the node,     0, HOST_BRIDGE,    -, -, 0, SAME_NUMA_NODE,    -, -",
             "the node beats the system,        0, SAME_NUMA_NODE, -, -, 0, SYSTEM,            -, -",
             "same NUMA node when NVML cannot say, 0, UNKNOWN,     1, 1, 0, UNKNOWN,           0, 1",
+            "among NVLinked pairs one switch wins, 6, SINGLE_SWITCH, -, -, 6, SAME_NUMA_NODE, -, -",
+            "twelve links beat six on one switch,  12, SYSTEM,      -, -, 6, SINGLE_SWITCH,  -, -",
     })
     void betterPairsScoreHigher(String why, int links, PcieDistance pcie, Integer numaA, Integer numaB,
                                 int otherLinks, PcieDistance otherPcie, Integer otherNumaA, Integer otherNumaB) {

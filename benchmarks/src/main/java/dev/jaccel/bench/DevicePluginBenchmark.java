@@ -1,5 +1,6 @@
 package dev.jaccel.bench;
 
+import dev.jaccel.core.plan.PlanConfig;
 import dev.jaccel.deviceplugin.DevicePlugin;
 import dev.jaccel.deviceplugin.PluginOptions;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
@@ -79,7 +80,7 @@ public class DevicePluginBenchmark {
         dir = Files.createTempDirectory("jaccel-bench-device-plugin");
         DevicePluginHost host = new DevicePluginHost(dir.resolve("host"));
         plugin = DevicePlugin.prepare(new PluginOptions(dir.resolve("device-plugins"), MigStrategy.none,
-                DeviceListStrategy.envvar, dir.resolve("cdi"), dir.resolve("unhealthy"), Duration.ofSeconds(5), null,
+                DeviceListStrategy.envvar, dir.resolve("cdi"), dir.resolve("unhealthy"), Duration.ofSeconds(5), null, PlanConfig.DEFAULTS,
                 host.context()), line -> { });
         service = plugin.services().stream().filter(s -> s.resource().name().equals(resource)).findFirst().orElseThrow();
         List<String> ids = service.resource().devices().stream().map(PluginDevice::id).toList();

@@ -22,6 +22,11 @@ final class DevicePluginHost {
     DevicePluginHost(Path dir) throws IOException {
         env.putAll(SimulatedHost.create(dir, SimulatedHost.DEFAULT_PROFILE));
         env.putAll(SimulatedHost.create(dir, "trn1-32xl"));
+        // the library the launcher points at (scripts/bench.sh), as BenchHost takes it
+        String library = System.getenv(HostContext.ENV_NVML_LIBRARY);
+        if (library != null && !library.isBlank()) {
+            env.put(HostContext.ENV_NVML_LIBRARY, library);
+        }
         String jvmConfig = System.getenv(BenchHost.ENV_FAKE_NVML_CONFIG);
         if (jvmConfig != null && !jvmConfig.isBlank()) {
             Path target = Path.of(jvmConfig).toAbsolutePath();

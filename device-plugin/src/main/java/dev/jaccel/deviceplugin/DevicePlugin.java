@@ -82,7 +82,7 @@ public final class DevicePlugin implements AutoCloseable {
         HealthMarks marks = HealthMarks.open(options.healthDir(), health, log);
         resources.add(marks);
         Runnable cdi = cdiFreshness();
-        Planner planner = new DefaultPlanner();
+        Planner planner = new DefaultPlanner(options.plan());
         for (Resource r : offered) {
             Allocator allocator = new Allocator(r, options.listStrategy(), planner, inventory, options.host(), cdi, log);
             services.add(new ResourceService(r, health, preference(r), allocator, log));

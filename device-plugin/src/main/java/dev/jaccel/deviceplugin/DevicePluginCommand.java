@@ -1,6 +1,8 @@
 package dev.jaccel.deviceplugin;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.config.HostSettings;
+import dev.jaccel.core.config.JaccelConfig;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
 import dev.jaccel.deviceplugin.resources.MigStrategy;
@@ -14,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -62,8 +65,8 @@ public final class DevicePluginCommand implements Callable<Integer> {
     DeviceListStrategy listStrategy = DeviceListStrategy.envvar;
 
     @Option(names = "--cdi-dir", paramLabel = "DIR",
-            description = "Where cdi-cri keeps jaccel-nvidia.json and jaccel-neuron.json (default: ${DEFAULT-VALUE}).")
-    Path cdiDir = PluginOptions.DEFAULT_CDI_DIR;
+            description = "Where cdi-cri keeps jaccel-nvidia.json and jaccel-neuron.json (default: the configuration's cdi output folder, /etc/cdi).")
+    Path cdiDir;
 
     @Option(names = "--health-dir", paramLabel = "DIR",
             description = "Where unhealthy marks are kept, one file per device (default: ${DEFAULT-VALUE}).")
@@ -89,6 +92,11 @@ public final class DevicePluginCommand implements Callable<Integer> {
             description = "Where /proc, /sys, /dev and driver files are read (default: /; env JACCEL_HOST_ROOT).")
     String hostRoot;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "jaccel's configuration file (default: $JACCEL_CONFIG, else /etc/jaccel/config.toml when it exists): "
+                    + "the planner's settings Allocate uses, the [host] defaults, the CDI output folder.")
+    Path configFile;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (!(healthIntervalSeconds >= 0.05 && healthIntervalSeconds <= 3600)) {
@@ -96,10 +104,16 @@ public final class DevicePluginCommand implements Callable<Integer> {
                     "--health-interval " + healthIntervalSeconds + ": give a number of seconds from 0.05 to 3600");
         }
         PrintWriter err = spec.commandLine().getErr();
-        HostContext host = HostContext.resolve(System.getenv(), hostRoot, nvmlLibrary, nrtLibrary);
+        // a daemon's own environment (the DaemonSet's), never a container's
+        Map<String, String> env = System.getenv();
+        JaccelConfig config = configFile == null ? JaccelConfig.load(env) : JaccelConfig.load(configFile, "--config " + configFile);
+        HostSettings file = config.host();
+        HostContext host = HostContext.resolve(env, first(hostRoot, env.get(HostContext.ENV_HOST_ROOT), file.root()),
+                first(nvmlLibrary, env.get(HostContext.ENV_NVML_LIBRARY), file.nvmlLibrary().orElse(null)),
+                first(nrtLibrary, env.get(HostContext.ENV_NRT_LIBRARY), file.nrtLibrary().orElse(null)));
         PluginOptions options = new PluginOptions(pluginDir.toAbsolutePath(), migStrategy, listStrategy,
-                cdiDir.toAbsolutePath(), healthDir.toAbsolutePath(),
-                Duration.ofMillis((long) (healthIntervalSeconds * 1000)), readyFile.toAbsolutePath(), host);
+                (cdiDir != null ? cdiDir : config.cdiOutputDir()).toAbsolutePath(), healthDir.toAbsolutePath(),
+                Duration.ofMillis((long) (healthIntervalSeconds * 1000)), readyFile.toAbsolutePath(), config.plan(), host);
         java.util.function.Consumer<String> log = line -> {
             synchronized (err) {
                 err.println(Instant.now() + " jaccel device-plugin: " + line);
@@ -112,6 +126,11 @@ public final class DevicePluginCommand implements Callable<Integer> {
             plugin.run();
         }
         return 0;
+    }
+
+    /** A flag, else its environment variable, else the configuration file's value. */
+    private static String first(String flag, String env, String file) {
+        return flag != null && !flag.isBlank() ? flag : env != null && !env.isBlank() ? env : file;
     }
 
     /**

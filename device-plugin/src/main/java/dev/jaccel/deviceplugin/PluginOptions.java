@@ -1,5 +1,6 @@
 package dev.jaccel.deviceplugin;
 
+import dev.jaccel.core.plan.PlanConfig;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
 import dev.jaccel.deviceplugin.resources.MigStrategy;
@@ -17,10 +18,11 @@ import java.time.Duration;
  * @param healthDir      where unhealthy marks are kept
  * @param healthInterval how often device presence is checked
  * @param readyFile      exists while every resource is registered with the kubelet; {@code null}: none
+ * @param plan           the planner's settings (from jaccel's configuration file)
  * @param host           libraries and host root
  */
 public record PluginOptions(Path pluginDir, MigStrategy migStrategy, DeviceListStrategy listStrategy, Path cdiDir,
-                            Path healthDir, Duration healthInterval, Path readyFile, HostContext host) {
+                            Path healthDir, Duration healthInterval, Path readyFile, PlanConfig plan, HostContext host) {
     public static final Path DEFAULT_PLUGIN_DIR = Path.of("/var/lib/kubelet/device-plugins");
     public static final Path DEFAULT_CDI_DIR = Path.of("/etc/cdi");
     public static final Path DEFAULT_HEALTH_DIR = Path.of("/run/jaccel/device-plugin/unhealthy");

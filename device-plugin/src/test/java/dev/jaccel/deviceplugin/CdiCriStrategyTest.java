@@ -1,5 +1,6 @@
 package dev.jaccel.deviceplugin;
 
+import dev.jaccel.core.plan.PlanConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
@@ -47,7 +48,7 @@ class CdiCriStrategyTest {
         Path pluginDir = dir.resolve("device-plugins");
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.none, DeviceListStrategy.cdi_cri,
-                cdiDir, dir.resolve("unhealthy"), Duration.ofSeconds(5), null, host.context()), System.err::println);
+                cdiDir, dir.resolve("unhealthy"), Duration.ofSeconds(5), null, PlanConfig.DEFAULTS, host.context()), System.err::println);
         running = Thread.ofPlatform().start(() -> {
             try {
                 plugin.run();

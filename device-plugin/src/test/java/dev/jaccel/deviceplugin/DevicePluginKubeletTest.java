@@ -1,5 +1,6 @@
 package dev.jaccel.deviceplugin;
 
+import dev.jaccel.core.plan.PlanConfig;
 import dev.jaccel.deviceplugin.health.XidEvent;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
 import dev.jaccel.deviceplugin.resources.MigStrategy;
@@ -65,7 +66,7 @@ class DevicePluginKubeletTest {
         healthDir = dir.resolve("unhealthy");
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.mixed, DeviceListStrategy.envvar,
-                dir.resolve("cdi"), healthDir, Duration.ofMillis(100), dir.resolve("registered"), host.context()), xids.sources(), System.err::println);
+                dir.resolve("cdi"), healthDir, Duration.ofMillis(100), dir.resolve("registered"), PlanConfig.DEFAULTS, host.context()), xids.sources(), System.err::println);
         running = Thread.ofPlatform().name("plugin-under-test").start(() -> {
             try {
                 plugin.run();

@@ -1,5 +1,6 @@
 package dev.jaccel.deviceplugin;
 
+import dev.jaccel.core.plan.PlanConfig;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
 import dev.jaccel.deviceplugin.resources.MigStrategy;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +48,7 @@ class NvmlHealthAndTopologyTest {
         Path pluginDir = dir.resolve("device-plugins");
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.none, DeviceListStrategy.envvar,
-                dir.resolve("cdi"), dir.resolve("unhealthy"), Duration.ofSeconds(1), null, host.context()), System.err::println);
+                dir.resolve("cdi"), dir.resolve("unhealthy"), Duration.ofSeconds(1), null, PlanConfig.DEFAULTS, host.context()), System.err::println);
         running = Thread.ofPlatform().start(() -> {
             try {
                 plugin.run();

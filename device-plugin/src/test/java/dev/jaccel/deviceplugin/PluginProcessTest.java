@@ -84,6 +84,17 @@ class PluginProcessTest {
     }
 
     @Test
+    void aBadConfigurationFileExitsTwoNamingIt() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.toml"), "[host]\nno-such-key = 1\n");
+        Path pluginDir = Files.createDirectories(dir.resolve("device-plugins"));
+        Process p = start(Map.of(), pluginDir, "--config", config.toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), stderr());
+        assertTrue(stderr().contains(config.toString()), stderr());
+        assertEquals(List.of(), files(pluginDir));
+    }
+
+    @Test
     void aMigLayoutThatBreaksTheStrategyExitsThree() throws Exception {
         PluginHost host = PluginHost.create(dir.resolve("host"), "h100x8-mig");
         Path pluginDir = Files.createDirectories(dir.resolve("device-plugins"));

@@ -150,28 +150,37 @@ public final class DevicePluginCommand implements Callable<Integer> {
         System.exit(cli.execute(args));
     }
 
-    /** Accepts the strategies' names as written in the help. */
-    static final class MigStrategyConverter implements CommandLine.ITypeConverter<MigStrategy> {
+    /** Accepts an enum's values as the help writes them ({@code toString}), and names them all otherwise. */
+    abstract static class NamedValues<E extends Enum<E>> implements CommandLine.ITypeConverter<E> {
+        private final E[] values;
+        private final String what;
+
+        NamedValues(E[] values, String what) {
+            this.values = values;
+            this.what = what;
+        }
+
         @Override
-        public MigStrategy convert(String value) {
-            for (MigStrategy s : MigStrategy.values()) {
-                if (s.name().equals(value)) {
-                    return s;
+        public E convert(String value) {
+            for (E v : values) {
+                if (v.toString().equals(value)) {
+                    return v;
                 }
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a MIG strategy (none, single, mixed)");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not " + what + " ("
+                    + String.join(", ", java.util.Arrays.stream(values).map(Object::toString).toList()) + ")");
         }
     }
 
-    static final class ListStrategyConverter implements CommandLine.ITypeConverter<DeviceListStrategy> {
-        @Override
-        public DeviceListStrategy convert(String value) {
-            for (DeviceListStrategy s : DeviceListStrategy.values()) {
-                if (s.toString().equals(value)) {
-                    return s;
-                }
-            }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a device list strategy (envvar, cdi-cri)");
+    static final class MigStrategyConverter extends NamedValues<MigStrategy> {
+        MigStrategyConverter() {
+            super(MigStrategy.values(), "a MIG strategy");
+        }
+    }
+
+    static final class ListStrategyConverter extends NamedValues<DeviceListStrategy> {
+        ListStrategyConverter() {
+            super(DeviceListStrategy.values(), "a device list strategy");
         }
     }
 }

@@ -38,7 +38,7 @@ class CdiCriStrategyTest {
     static Path cdiDir;
     static FakeKubelet kubelet;
     static DevicePlugin plugin;
-    static Thread running;
+    static RunningPlugin running;
     static Map<String, Api.RegisterRequest> registered;
 
     @BeforeAll
@@ -49,20 +49,13 @@ class CdiCriStrategyTest {
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.none, DeviceListStrategy.cdi_cri,
                 cdiDir, dir.resolve("unhealthy"), Duration.ofSeconds(5), null, PlanConfig.DEFAULTS, host.context()), System.err::println);
-        running = Thread.ofPlatform().start(() -> {
-            try {
-                plugin.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        running = RunningPlugin.start(plugin);
         registered = kubelet.awaitRegistrations(List.of("nvidia.com/gpu", "aws.amazon.com/neuroncore"), WAIT);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        plugin.close();
-        running.join(5000);
+        running.close();
         kubelet.close();
     }
 

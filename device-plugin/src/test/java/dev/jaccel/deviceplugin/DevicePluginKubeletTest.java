@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import v1beta1.Api;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class DevicePluginKubeletTest {
     static Path healthDir;
     static FakeKubelet kubelet;
     static DevicePlugin plugin;
-    static Thread running;
+    static RunningPlugin running;
     static Map<String, Api.RegisterRequest> registered;
     static final QueuedXidEvents xids = new QueuedXidEvents();
 
@@ -67,20 +68,13 @@ class DevicePluginKubeletTest {
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.mixed, DeviceListStrategy.envvar,
                 dir.resolve("cdi"), healthDir, Duration.ofMillis(100), dir.resolve("registered"), PlanConfig.DEFAULTS, host.context()), xids.sources(), System.err::println);
-        running = Thread.ofPlatform().name("plugin-under-test").start(() -> {
-            try {
-                plugin.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        running = RunningPlugin.start(plugin);
         registered = kubelet.awaitRegistrations(RESOURCES, WAIT);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        plugin.close();
-        running.join(5000);
+        running.close();
         kubelet.close();
     }
 
@@ -278,16 +272,20 @@ class DevicePluginKubeletTest {
         devices.awaitHealth("neuron9", "Healthy", WAIT);
     }
 
-    @Test
-    @Order(100)
-    void registersAgainWhenTheKubeletRestarts() throws Exception {
-        kubelet.close();
-        // a starting kubelet removes every socket in its directory, then creates kubelet.sock
+    private static void emptyPluginDir() throws IOException {
         try (var files = Files.list(pluginDir)) {
             for (Path f : files.toList()) {
                 Files.delete(f);
             }
         }
+    }
+
+    @Test
+    @Order(100)
+    void registersAgainWhenTheKubeletRestarts() throws Exception {
+        kubelet.close();
+        // a starting kubelet removes every socket in its directory, then creates kubelet.sock
+        emptyPluginDir();
         kubelet = FakeKubelet.start(pluginDir);
         Map<String, Api.RegisterRequest> again = kubelet.awaitRegistrations(RESOURCES, WAIT);
         for (Api.RegisterRequest r : again.values()) {
@@ -300,11 +298,7 @@ class DevicePluginKubeletTest {
     @Order(101)
     void registersAgainWhenTheWholeDirectoryIsRecreated() throws Exception {
         kubelet.close();
-        try (var files = Files.list(pluginDir)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
-            }
-        }
+        emptyPluginDir();
         Files.delete(pluginDir);
         Thread.sleep(300);
         kubelet = FakeKubelet.start(pluginDir);

@@ -32,7 +32,7 @@ class NvmlHealthAndTopologyTest {
     static Path dir;
     static FakeKubelet kubelet;
     static DevicePlugin plugin;
-    static Thread running;
+    static RunningPlugin running;
     static FakeKubelet.Watch watch;
 
     static String gpu(int index) {
@@ -49,21 +49,14 @@ class NvmlHealthAndTopologyTest {
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.none, DeviceListStrategy.envvar,
                 dir.resolve("cdi"), dir.resolve("unhealthy"), Duration.ofSeconds(1), null, PlanConfig.DEFAULTS, host.context()), System.err::println);
-        running = Thread.ofPlatform().start(() -> {
-            try {
-                plugin.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        running = RunningPlugin.start(plugin);
         Map<String, Api.RegisterRequest> registered = kubelet.awaitRegistrations(List.of(GPU), WAIT);
         watch = kubelet.endpoint(registered.get(GPU)).watch();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        plugin.close();
-        running.join(5000);
+        running.close();
         kubelet.close();
     }
 

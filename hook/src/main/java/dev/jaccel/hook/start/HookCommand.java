@@ -8,9 +8,6 @@ import dev.jaccel.core.oci.OciState;
 import dev.jaccel.core.plan.ContainerPlanning;
 import dev.jaccel.hook.Failures;
 import dev.jaccel.hook.Invocation;
-import dev.jaccel.hook.posix.ContainerRoot;
-import dev.jaccel.hook.posix.MountNamespace;
-import dev.jaccel.hook.posix.PosixException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,15 +24,15 @@ import java.util.Set;
  * <ul>
  *   <li>{@code prestart}, {@code createRuntime} (runtime namespace, before pivot_root; what Docker's
  *       {@code --gpus} and podman's hooks.d use): the whole injection. The plan's requirement checks,
- *       then, in the container's mount namespace ({@link MountNamespace}), its device nodes and the
- *       driver files' read-only bind mounts, then the cgroup v1 allow rules. The state's pid is
+ *       then, in the container's mount namespace ({@link Injector}: jaccel-inject), its device nodes
+ *       and the driver files' read-only bind mounts, then the cgroup v1 allow rules. The state's pid is
  *       checked to be this container's first ({@link ContainerProcess});</li>
  *   <li>{@code createContainer} (already in the container's mount namespace, inside its cgroup):
  *       the driver files' bind mounts only;</li>
  *   <li>{@code poststart}, {@code poststop}: nothing.</li>
  * </ul>
- * No helper process is started and nothing of the image is read or executed, so an image can
- * neither hang the hook nor make it write outside the container's root.
+ * Nothing of the image is read or executed, so an image can neither hang the hook nor make it write
+ * outside the container's root; the one helper (jaccel-inject) is jaccel's own, with a deadline.
  */
 public final class HookCommand {
     private static final Set<String> STAGES = Set.of("prestart", "createRuntime", "createContainer", "poststart",
@@ -71,9 +68,7 @@ public final class HookCommand {
                 return 0;
             }
             if (stage.equals("createContainer")) {
-                try (ContainerRoot r = ContainerRoot.open(rootfs)) {
-                    HookActions.bindMounts(r, edits.mounts());
-                }
+                Injector.apply(0, rootfs, List.of(), edits.mounts());
             } else {
                 inRuntimeNamespace(state, spec, rootfs, edits);
             }
@@ -86,15 +81,10 @@ public final class HookCommand {
         }
     }
 
-    static void inRuntimeNamespace(OciState state, OciSpec spec, Path rootfs, ContainerEdits edits) throws PosixException {
+    static void inRuntimeNamespace(OciState state, OciSpec spec, Path rootfs, ContainerEdits edits) {
         ContainerProcess process = ContainerProcess.verify(state, spec.cgroupsPath(), Path.of("/proc"));
         // the container's mounts (its /dev tmpfs, its root) are only what they are in its namespace
-        MountNamespace.run(process.pid(), () -> {
-            try (ContainerRoot r = ContainerRoot.open(rootfs)) {
-                HookActions.createDeviceNodes(r, edits.deviceNodes());
-                HookActions.bindMounts(r, edits.mounts());
-            }
-        });
+        Injector.apply(process.pid(), rootfs, edits.deviceNodes(), edits.mounts());
         if (!edits.deviceNodes().isEmpty()) {
             CgroupDevices.of(Path.of("/proc"), process.pid()).allow(edits.deviceNodes());
         }

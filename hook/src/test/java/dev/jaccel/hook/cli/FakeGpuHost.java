@@ -9,6 +9,7 @@ import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
 import dev.jaccel.core.model.NvidiaInventory;
 import dev.jaccel.testkit.HostTree;
+import dev.jaccel.testkit.TinyElf;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ final class FakeGpuHost {
                 .charDevice("/dev/nvidia-caps/nvidia-cap22", 1, 9)
                 .charDevice("/dev/neuron0", 1, 3)
                 .charDevice("/dev/neuron1", 1, 5)
-                .file(LIBCUDA, "libcuda " + DRIVER + "\n")
+                .file(LIBCUDA, TinyElf.sharedObject("libcuda.so.1", "libcuda " + DRIVER + "\n"))
                 .symlink("/usr/lib/x86_64-linux-gnu/libcuda.so.1", "libcuda.so." + DRIVER)
                 .file("/usr/bin/nvidia-smi", "#!/bin/sh\necho fake nvidia-smi\n");
         Files.setPosixFilePermissions(tree.path("/usr/bin/nvidia-smi"), PosixFilePermissions.fromString("rwxr-xr-x"));

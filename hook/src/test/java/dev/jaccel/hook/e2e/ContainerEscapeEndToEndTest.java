@@ -65,12 +65,14 @@ class ContainerEscapeEndToEndTest {
     }
 
     /** A busybox image that tries every known way to get ldconfig (or anyone) to write on the host. */
-    Bundle hostileImage(String name, String script) throws IOException, InterruptedException {
+    Bundle hostileImage(String name, String script, boolean libLink) throws IOException, InterruptedException {
         Bundle b = Bundle.create(tmp.resolve(name), script);
         Path root = b.rootfs;
         Files.createDirectories(root.resolve("var/cache"));
         Files.createSymbolicLink(root.resolve("var/cache/ldconfig"), Path.of("/proc/1/root" + hostTargets.resolve("cache")));
-        Files.createSymbolicLink(root.resolve("lib"), Path.of("/proc/1/root" + hostTargets.resolve("lib")));
+        if (libLink) {
+            Files.createSymbolicLink(root.resolve("lib"), Path.of("/proc/1/root" + hostTargets.resolve("lib")));
+        }
         Files.createDirectories(root.resolve("etc/ld.so.conf.d"));
         Files.writeString(root.resolve("etc/ld.so.conf.d/evil.conf"), "/proc/1/root" + hostTargets.resolve("conf") + "\n");
         assertEquals(0, new ProcessBuilder("mkfifo", root.resolve("etc/ld.so.conf").toString()).start().waitFor());
@@ -104,24 +106,43 @@ class ContainerEscapeEndToEndTest {
 
     static final String CHECK = "grep -c 'fake libcuda.so 580.95.05' " + LIB + "/libcuda.so.1; ls /dev/nvidia3";
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"shim", "prestart", "createContainer"})
-    void aHostileImageGetsItsGpusAndTheHostIsUntouched(String mode) throws Exception {
-        Bundle b = hostileImage("hostile-" + mode, CHECK);
+    /**
+     * The driver's GSP firmware goes to /lib/firmware: through an image whose /lib is a /proc magic
+     * link, runc (the shim's path) resolves it inside the root lexically and starts the container,
+     * while the hook's helper refuses the path (openat2 never follows a magic link) and the start fails
+     * with one line naming it. Either way nothing reaches the host.
+     */
+    @ParameterizedTest(name = "{0}, /lib a magic link: {1}")
+    @CsvSource({
+            "shim,            true,  true",
+            "shim,            false, true",
+            "prestart,        false, true",
+            "prestart,        true,  false",
+            "createContainer, false, true",
+    })
+    void aHostileImageGetsItsGpusOrIsRefusedAndTheHostIsUntouched(String mode, boolean libLink, boolean starts)
+            throws Exception {
+        Bundle b = hostileImage("hostile-" + mode + "-" + libLink, CHECK, libLink);
         Jaccel.Result r;
         if (mode.equals("shim")) {
             r = Jaccel.run(List.of("runtime", "--root", runcRoot.toString(), "run", "--bundle", b.dir.toString(),
-                    "escape-shim"), env, new byte[0]);
+                    "escape-shim-" + libLink), env, new byte[0]);
         } else {
             b.hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), hookEnv());
             if (mode.equals("createContainer")) {
                 b.hook("createContainer", List.of(Jaccel.LAUNCHER.toString(), "hook", "createContainer"), hookEnv());
             }
-            r = runc(b, "escape-" + mode.toLowerCase());
+            r = runc(b, "escape-" + mode.toLowerCase() + "-" + libLink);
         }
-        assertEquals(0, r.exit(), r.both());
-        assertEquals(List.of("1", "/dev/nvidia3"), r.out().lines().toList(), "the driver library and the GPU are there: "
-                + r.both());
+        if (starts) {
+            assertEquals(0, r.exit(), r.both());
+            assertEquals(List.of("1", "/dev/nvidia3"), r.out().lines().toList(), "the driver library and the GPU are there: "
+                    + r.both());
+        } else {
+            assertTrue(r.exit() != 0, r.both());
+            assertTrue(r.err().contains("/lib/firmware/nvidia/580.95.05/gsp_ga10x.bin")
+                    && r.err().contains("does not resolve inside the root"), r.both());
+        }
         nothingReachedTheHost();
     }
 

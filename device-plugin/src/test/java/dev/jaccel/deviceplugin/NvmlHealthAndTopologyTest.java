@@ -1,6 +1,10 @@
 package dev.jaccel.deviceplugin;
 
 import dev.jaccel.core.plan.PlanConfig;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
 import dev.jaccel.deviceplugin.resources.MigStrategy;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * NVIDIA health from NVML's own events: the fake NVML (8 x H100) delivers XID 13 on GPU 2 and
  * XID 79 on GPU 3 a few seconds after the plugin registered for events, while the kubelet
- * stand-in holds a ListAndWatch stream open; and the topology the plugin reads from NVML.
+ * stand-in holds a ListAndWatch stream open; a GPU NVML reports lost; and the topology the plugin
+ * reads from NVML.
  */
 class NvmlHealthAndTopologyTest {
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -41,10 +46,9 @@ class NvmlHealthAndTopologyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // events fire afterMs after the plugin's event set is created: late enough for the stream to be open
-        PluginHost host = PluginHost.create(dir.resolve("host"), json -> json.replaceFirst("\\{",
-                "{\"events\": [{\"device\": 2, \"xid\": 13, \"afterMs\": 4000}, {\"device\": 3, \"xid\": 79, \"afterMs\": 4500}],"),
-                "h100x8-mig");
+        // events fire afterMs after the plugin's event set is created: late enough for the stream to be open;
+        // GPU 6 has fallen off the bus: NVML answers GPU_IS_LOST when it is looked up by UUID
+        PluginHost host = PluginHost.create(dir.resolve("host"), NvmlHealthAndTopologyTest::withEventsAndALostGpu, "h100x8-mig");
         Path pluginDir = dir.resolve("device-plugins");
         kubelet = FakeKubelet.start(pluginDir);
         plugin = DevicePlugin.prepare(new PluginOptions(pluginDir, MigStrategy.none, DeviceListStrategy.envvar,
@@ -52,6 +56,20 @@ class NvmlHealthAndTopologyTest {
         running = RunningPlugin.start(plugin);
         Map<String, Api.RegisterRequest> registered = kubelet.awaitRegistrations(List.of(GPU), WAIT);
         watch = kubelet.endpoint(registered.get(GPU)).watch();
+    }
+
+    private static String withEventsAndALostGpu(String json) {
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode config = (ObjectNode) mapper.readTree(json);
+            ArrayNode events = config.putArray("events");
+            events.addObject().put("device", 2).put("xid", 13).put("afterMs", 4000);
+            events.addObject().put("device", 3).put("xid", 79).put("afterMs", 4500);
+            ((ObjectNode) config.get("devices").get(6)).putObject("errors").put("nvmlDeviceGetHandleByUUID", "GPU_IS_LOST");
+            return mapper.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterAll
@@ -64,16 +82,24 @@ class NvmlHealthAndTopologyTest {
     void aCriticalXidOnAnOpenStreamMarksItsGpuAndAnApplicationXidDoesNot() throws Exception {
         Api.ListAndWatchResponse first = watch.next(WAIT);
         assertEquals(8, first.getDevicesCount());
-        assertTrue(first.getDevicesList().stream().allMatch(d -> d.getHealth().equals("Healthy")));
         Api.ListAndWatchResponse sick = watch.awaitHealth(gpu(3), "Unhealthy", WAIT);
-        assertEquals(List.of(gpu(3)), sick.getDevicesList().stream().filter(d -> d.getHealth().equals("Unhealthy"))
-                .map(Api.Device::getID).toList());   // XID 13 (delivered first) left GPU 2 healthy
+        // XID 13 (delivered first) left GPU 2 healthy; GPU 6 is the lost one
+        assertEquals(List.of(gpu(3), gpu(6)), sick.getDevicesList().stream().filter(d -> d.getHealth().equals("Unhealthy"))
+                .map(Api.Device::getID).toList());
         Path mark = dir.resolve("unhealthy").resolve(gpu(3));
         assertTrue(Files.readString(mark).startsWith("XID 79 at "));
         assertFalse(Files.exists(dir.resolve("unhealthy").resolve(gpu(2))));
 
         Files.delete(mark);   // the way back
         watch.awaitHealth(gpu(3), "Healthy", WAIT);
+    }
+
+    @Test
+    void aLostGpuIsUnhealthyFromTheFirstLook() {
+        Api.ListAndWatchResponse list = plugin.services().getFirst().list();
+        assertEquals("Unhealthy", list.getDevices(6).getHealth());
+        String problem = plugin.health().problem(List.of(gpu(6))).orElseThrow();
+        assertTrue(problem.contains("GPU_IS_LOST"), problem);
     }
 
     @Test

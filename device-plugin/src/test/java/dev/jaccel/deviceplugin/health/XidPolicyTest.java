@@ -29,19 +29,16 @@ class XidPolicyTest {
             "not-a-number; -; 79; true",
     })
     void criticalXids(String disable, String enable, long xid, boolean critical) {
-        Map<String, String> env = new HashMap<>();
-        if (disable != null) {
-            env.put(XidPolicy.DISABLE, disable);
-        }
-        if (enable != null) {
-            env.put(XidPolicy.ENABLE, enable);
-        }
-        assertEquals(critical, XidPolicy.fromEnv(env).critical(xid));
+        assertEquals(critical, XidPolicy.fromEnv(env(disable, enable)).critical(xid));
     }
 
     @ParameterizedTest(name = "disable={0} enable={1}: off={2}")
     @CsvSource(delimiter = ';', nullValues = "-", value = {"-; -; false", "all; -; true", "ALL; -; true", "all; 79; false", "13; -; false"})
     void everythingOff(String disable, String enable, boolean off) {
+        assertEquals(off, XidPolicy.fromEnv(env(disable, enable)).ignoresEverything());
+    }
+
+    private static Map<String, String> env(String disable, String enable) {
         Map<String, String> env = new HashMap<>();
         if (disable != null) {
             env.put(XidPolicy.DISABLE, disable);
@@ -49,6 +46,6 @@ class XidPolicyTest {
         if (enable != null) {
             env.put(XidPolicy.ENABLE, enable);
         }
-        assertEquals(off, XidPolicy.fromEnv(env).ignoresEverything());
+        return env;
     }
 }

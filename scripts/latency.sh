@@ -204,6 +204,31 @@ else
     "runc --root $runc_root run -b $work/hookgpus jaccel-bench-hook"
 fi
 
+# --- does the AOT cache serve the container path? A class-load log of the shim's JVM (8 GPUs, from the
+# snapshot) and of the hook's: every class should come from the cache ("shared objects file")
+aot_check() {   # NAME COMMAND...: prints "NAME: N classes not from the AOT cache" and keeps the list
+  log="$work/classload-$1.txt"; name=$1; shift
+  JAVA_TOOL_OPTIONS= "$@" >/dev/null 2>&1 || true
+  if [ -f "$log" ]; then
+    n=$(grep -vc 'shared objects file' "$log" || true)
+    echo "$name: $n of $(wc -l < "$log") classes not from the AOT cache"
+  fi
+}
+CP="$repo/hook/target/jaccel-hook.jar"; for jar in "$repo"/hook/target/lib/*.jar; do CP="$CP:$jar"; done
+start_cache=$(ls "$repo"/hook/target/aot/*-start.aot 2>/dev/null | head -n 1)
+aot_served=
+if [ -n "$start_cache" ] && [ -z "$gpu_container_reason" ]; then
+  sh -c "$reset_gpu_bundle"
+  aot_served="$(aot_check runtime env JACCEL_SNAPSHOT="$snapshot" "$java" $JVM_FLAGS -XX:AOTCache="$start_cache" \
+    -Xlog:class+load:file="$work/classload-runtime.txt" --enable-native-access=ALL-UNNAMED -Djaccel.exec=launcher \
+    -cp "$CP" dev.jaccel.hook.Main runtime run -b "$work/gpus" jaccel-bench-aot)"
+  sh -c "$reset_gpu_rootfs"
+  aot_served="$aot_served; $(aot_check hook sh -c "JACCEL_SNAPSHOT=$snapshot $java $JVM_FLAGS -XX:AOTCache=$start_cache \
+    -Xlog:class+load:file=$work/classload-hook.txt --enable-native-access=ALL-UNNAMED -cp $CP dev.jaccel.hook.Main \
+    hook prestart < $work/state-gpus.json")"
+  sh -c "$reset_gpu_bundle"
+fi
+
 # --- measure and report ----------------------------------------------------------------------
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ ${#hf_args[@]} -gt 0 ]; then
@@ -218,6 +243,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   "aotCaches=$(cd "$repo" && ls hook/target/aot/ 2>/dev/null | tr '\n' ' ')" \
   "hyperfine=$(hyperfine --version | cut -d' ' -f2), $RUNS runs after $WARMUP warm-ups, through sh -c (hyperfine subtracts the shell's own start)" \
   "loadAverage=before $load_before, after $load_after" \
+  "aotServes=${aot_served:-not checked}" \
   "host=testkit simulated host h100x8-mig (8 x H100 80GB HBM3, 10 MIG devices), fake libnvidia-ml.so.1"
 cp "$work/hyperfine.json" "$out/hyperfine.json" 2>/dev/null || true
 

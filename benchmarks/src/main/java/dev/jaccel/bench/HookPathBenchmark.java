@@ -42,9 +42,9 @@ import java.util.stream.Stream;
  * computes before its system calls (mknod, cgroup rules), and what {@code jaccel runtime create}
  * computes before it writes the spec and execs runc ({@link #runtimeSpecEdit}).
  *
- * <p>The steps are composed here from core's API (state, spec, snapshot, planner, editor) as
- * docs/design.md §5 lays the path out, so the snapshot variant measures the snapshot read
- * whether or not the hook's wiring consults it yet.
+ * <p>The steps are composed here from core's API (state, spec, snapshot, planner, editor) in the
+ * order the container path runs them (docs/design.md §4), so that each variant measures one
+ * inventory source: the fresh snapshot, or NVML.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -1,8 +1,10 @@
 package dev.jaccel.bench;
 
+import dev.jaccel.core.caps.DriverFiles;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.model.NvidiaInventory;
 import dev.jaccel.core.plan.ContainerRequest;
 import dev.jaccel.core.plan.DefaultPlanner;
 import dev.jaccel.core.spi.HostContext;
@@ -45,6 +47,14 @@ public class PlanBenchmark {
     @Param({"all-cuda12.4", "uuids-cuda12.9", "legacy-cuda", "nothing"})
     public String container;
 
+    /**
+     * Where the inventory comes from: {@code snapshot} carries the driver's located files (what a
+     * container start reads: no folder walk in the plan); {@code discovery} has none, so each plan
+     * locates them under the host root.
+     */
+    @Param({"snapshot", "discovery"})
+    public String inventorySource;
+
     HostContext host;
     Inventory inventory;
     ContainerRequest request;
@@ -54,6 +64,11 @@ public class PlanBenchmark {
     public void setUp() {
         host = BenchHost.context();
         inventory = BenchHost.discover();
+        if (inventorySource.equals("snapshot")) {
+            NvidiaInventory n = inventory.nvidia();
+            inventory = new Inventory(n.withDriverFiles(DriverFiles.index(host, n.driverVersion())), inventory.neuron(),
+                    inventory.errors());
+        }
         planner = new DefaultPlanner();
         request = ContainerRequest.ofEnv(env(container, inventory));
         planner.plan(request, inventory, host);   // fails the setup (and the run) if the scenario is unsatisfiable

@@ -5,9 +5,9 @@ import java.util.Map;
 /**
  * The logical NeuronCore config (LNC): how many physical cores form one core the runtime numbers.
  * Only 1 and 2 are valid and it applies only to Trainium2/3, where the default is 2; other devices
- * are always 1 (sdk: about-neuron/arch/neuron-features/logical-neuroncore-config.rst; docs/neuron-semantics.md §3.3).
+ * are always 1 (aws-neuron-sdk about-neuron/arch/neuron-features/logical-neuroncore-config.rst; docs/neuron-semantics.md §3.3).
  * The node-wide default lives in {@code /opt/aws/neuron/logical_nc_config} as appended
- * {@code NEURON_LOGICAL_NC_CONFIG=<n>} lines (sdk: deploy/eks/prerequisites.rst); the environment
+ * {@code NEURON_LOGICAL_NC_CONFIG=<n>} lines (aws-neuron-sdk deploy/eks/prerequisites.rst); the environment
  * variable wins over it.
  *
  * @param configured the value from the environment or the file, or {@code null} when neither sets one

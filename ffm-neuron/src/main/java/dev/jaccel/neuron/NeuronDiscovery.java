@@ -34,13 +34,13 @@ final class NeuronDiscovery {
 
     /**
      * Physical NeuronCores per device by generation, for when {@code core_count} is unreadable
-     * (drv: v1/v2/v3 address_map.h; sdk: trainium3.rst; docs/neuron-semantics.md §2.2).
+     * (aws-neuron-driver v1/v2/v3 address_map.h; aws-neuron-sdk trainium3.rst; docs/neuron-semantics.md §2.2).
      */
     private static final Map<String, Integer> CORES_BY_DEVICE_NAME = Map.of(
             "Inferentia", 4, "Inferentia2", 2, "Trainium1", 2, "Trainium2", 8, "Trainium3", 8);
 
     /** What discovery found; {@code notes} explain anything left {@code null}. */
-    record Found(String driverVersion, List<NeuronDevice> devices, List<String> notes) {
+    record Found(String driverVersion, List<NeuronDevice> devices, LogicalCoreConfig lnc, List<String> notes) {
     }
 
     private NeuronDiscovery() {
@@ -62,12 +62,12 @@ final class NeuronDiscovery {
             files.note("the neuron driver " + driverVersion + " is loaded but no /dev/neuron* node is visible here");
         }
         Integer procMajor = procDevicesMajor(files);
-        LogicalCoreConfig lnc = LogicalCoreConfig.resolve(host.env(), files);
+        LogicalCoreConfig coreConfig = LogicalCoreConfig.resolve(host.env(), files);
         List<NeuronDevice> devices = new ArrayList<>();
         for (Map.Entry<Integer, Path> node : nodes.entrySet()) {
-            devices.add(device(node.getKey(), node.getValue(), procMajor, lnc, files));
+            devices.add(device(node.getKey(), node.getValue(), procMajor, coreConfig, files));
         }
-        return new Found(driverVersion, devices, files.notes());
+        return new Found(driverVersion, devices, coreConfig, files.notes());
     }
 
     /** {@code /dev/neuron<N>} by N, in numeric order. */
@@ -90,7 +90,7 @@ final class NeuronDiscovery {
         return nodes;
     }
 
-    private static NeuronDevice device(int index, Path node, Integer procMajor, LogicalCoreConfig lnc,
+    private static NeuronDevice device(int index, Path node, Integer procMajor, LogicalCoreConfig coreConfig,
                                        HostFiles files) {
         String name = "neuron" + index;
         Optional<DeviceNode> stat = DeviceNodes.stat("/dev/neuron" + index, node.toAbsolutePath());
@@ -122,7 +122,7 @@ final class NeuronDiscovery {
         Integer logical = null;
         List<Integer> coreIds = List.of();
         if (physical != null) {
-            int factor = lnc.factorFor(instanceType, deviceName);
+            int factor = coreConfig.factorFor(instanceType, deviceName);
             if (physical % factor != 0) {
                 files.note(name + ": " + physical + " physical cores do not split into LNC=" + factor + " logical cores");
                 factor = 1;

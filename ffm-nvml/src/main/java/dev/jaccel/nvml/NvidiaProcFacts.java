@@ -1,5 +1,7 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.model.PciBusId;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -7,7 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,12 +86,12 @@ public final class NvidiaProcFacts {
         }
 
         /** "Device Minor": missing on old drivers (lxd issue 3950). */
-        public OptionalInt deviceMinor() {
+        public Optional<Integer> deviceMinor() {
             String v = fields.get("Device Minor");
             try {
-                return v == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(v));
+                return v == null ? Optional.empty() : Optional.of(Integer.parseInt(v));
             } catch (NumberFormatException e) {
-                return OptionalInt.empty();
+                return Optional.empty();
             }
         }
     }
@@ -101,13 +102,13 @@ public final class NvidiaProcFacts {
      * the 8-digit spelling first, then the 4-digit one.
      */
     public static Optional<GpuInformation> gpuInformation(Path hostRoot, String busId) throws IOException {
-        Optional<int[]> b = PciBusId.parse(busId);
+        Optional<PciBusId> b = PciBusId.parse(busId);
         if (b.isEmpty()) {
             return Optional.empty();
         }
         String sysfs = PciBusId.sysfs(busId);
         Path gpus = hostRoot.resolve("proc/driver/nvidia/gpus");
-        for (String dir : new String[] {String.format("%08x", b.get()[0]) + sysfs.substring(4), sysfs}) {
+        for (String dir : new String[] {b.get().toString(), sysfs}) {
             Optional<String> text = readIfPresent(gpus.resolve(dir).resolve("information"));
             if (text.isPresent()) {
                 return Optional.of(new GpuInformation(parseKeyValues(text.get())));

@@ -1,5 +1,7 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.model.PciBusId;
+
 /**
  * {@code nvmlPciInfo_t}.
  *

@@ -1,5 +1,7 @@
 package dev.jaccel.nvml;
 
+import dev.jaccel.core.model.PciBusId;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which of the host's NVIDIA control nodes a capability set needs (lnc {@code src/nvc_mount.c};
+ * Which of the host's NVIDIA control nodes a capability set needs (libnvidia-container {@code src/nvc_mount.c};
  * docs/nvidia-container-semantics.md §3 step 8, §10 fact 3): {@code /dev/nvidiactl} always, the UVM nodes only with the
  * compute libraries (compute or video), {@code /dev/nvidia-modeset} only with display.
  */

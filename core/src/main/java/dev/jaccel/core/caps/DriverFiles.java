@@ -124,8 +124,8 @@ public final class DriverFiles {
      * The mounts a capability set brings, from an index: no file system access. Driver libraries
      * are mounted under their {@code DT_SONAME} (and {@code libcuda.so}), the names the dynamic
      * loader looks for, in {@code libraryDir}: a folder on the image's default search path, so no
-     * {@code ldconfig} has to run over a tree the image controls (docs/design.md, "Driver
-     * libraries"). {@code null} keeps the host's own folder (CDI specs, which know no image).
+     * {@code ldconfig} has to run over a tree the image controls (docs/design.md §3.4,
+     * "No ldconfig, ever"). {@code null} keeps the host's own folder (CDI specs, which know no image).
      */
     public static List<MountEdit> mounts(DriverFileIndex index, Set<DriverCapability> caps, String libraryDir,
                                          Consumer<String> warnings) {
@@ -265,7 +265,7 @@ public final class DriverFiles {
         return parent(path).endsWith("/vdpau") ? "/vdpau" : "";
     }
 
-    /** The library groups a capability set turns on, with lnc's implications. */
+    /** The library groups a capability set turns on, with libnvidia-container's implications. */
     public static Set<DriverCapability> libraryGroups(Set<DriverCapability> caps) {
         EnumSet<DriverCapability> groups = EnumSet.noneOf(DriverCapability.class);
         for (DriverCapability c : caps) {

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 /**
  * Turns an inventory into CDI specs: {@code nvidia.com/gpu} with devices named by index, UUID,
  * {@code <gpu>:<mig>} and {@code all} (nvidia-ctk's default {@code index} and {@code uuid}
- * naming, tk:pkg/nvcdi/namer.go), and {@code aws.amazon.com/neuron} by index and {@code all}
+ * naming, nvidia-container-toolkit pkg/nvcdi/namer.go), and {@code aws.amazon.com/neuron} by index and {@code all}
  * (the resource name of AWS's device plugin). The edits are the planner's building blocks
  * ({@link NvidiaEdits}, {@link NeuronEdits}), so a CDI device injects what {@code jaccel plan}
  * would for the same device (libraries by soname in the host's library folder, so the runtime alone
@@ -40,7 +40,7 @@ public final class CdiGenerator {
     /**
      * A CDI spec is written once for every container that will name its devices, whatever the
      * image's {@code NVIDIA_DRIVER_CAPABILITIES}: like nvidia-ctk's specs it carries the files of
-     * every capability (tk:pkg/nvcdi/driver-nvml.go).
+     * every capability (nvidia-container-toolkit pkg/nvcdi/driver-nvml.go).
      */
     static final Set<DriverCapability> CAPABILITIES = EnumSet.allOf(DriverCapability.class);
 

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param cdiVersion the lowest CDI version that can express the content ({@link #minimumVersion})
  */
 public record CdiSpec(String cdiVersion, String kind, Map<String, ContainerEdits> devices, ContainerEdits common) {
-    // cdi:pkg/parser/parser.go: vendor is a DNS-like name, class and device names are alphanumerics with - _ . (: for names)
+    // container-device-interface pkg/parser/parser.go: vendor is a DNS-like name, class and device names
+    // are alphanumerics with - _ . (: for names)
     private static final Pattern KIND = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?/[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?");
     private static final Pattern DEVICE_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9_.:-]*[A-Za-z0-9])?");
 
@@ -32,7 +33,7 @@ public record CdiSpec(String cdiVersion, String kind, Map<String, ContainerEdits
             if (!DEVICE_NAME.matcher(d.getKey()).matches()) {
                 throw new IllegalArgumentException("invalid CDI device name " + d.getKey());
             }
-            // CDI refuses a device without edits (cdi:pkg/cdi/device.go)
+            // CDI refuses a device without edits (container-device-interface pkg/cdi/device.go)
             if (d.getValue().isEmpty()) {
                 throw new IllegalArgumentException("CDI device " + d.getKey() + " has no edits");
             }
@@ -48,7 +49,8 @@ public record CdiSpec(String cdiVersion, String kind, Map<String, ContainerEdits
 
     /**
      * The lowest version that can express the spec, as nvidia-ctk sets it
-     * (tk:pkg/nvcdi/spec/set-minimum-version.go; cdi:specs-go/version.go): a device node with a
+     * (nvidia-container-toolkit pkg/nvcdi/spec/set-minimum-version.go; container-device-interface
+     * specs-go/version.go): a device node with a
      * {@code hostPath} or a device name starting with a digit needs 0.5.0; jaccel uses nothing
      * newer (no annotations, additionalGids, intelRdt or netDevices).
      */
@@ -59,7 +61,7 @@ public record CdiSpec(String cdiVersion, String kind, Map<String, ContainerEdits
         return hostPaths || digitNames ? "0.5.0" : "0.3.0";
     }
 
-    /** Never emit a hook that inherits the container's environment (CVE-2025-23266, tk:internal/edits/hook.go). */
+    /** Never emit a hook that inherits the container's environment (CVE-2025-23266, nvidia-container-toolkit internal/edits/hook.go). */
     private static void requireExplicitHookEnv(ContainerEdits edits) {
         for (HookEdit hook : edits.hooks()) {
             if (hook.env().isEmpty()) {

@@ -11,4 +11,18 @@ public record HookEdit(String hookName, String path, List<String> args, List<Str
         args = List.copyOf(args);
         env = List.copyOf(env);
     }
+
+    // equals and hashCode written out: a record's generated ones bootstrap through invokedynamic
+    // (java.lang.runtime.ObjectMethods), which costs tens of ms on first use in a short-lived JVM
+    // such as a container start (docs/perf/README.md)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HookEdit h && hookName.equals(h.hookName) && path.equals(h.path) && args.equals(h.args)
+                && env.equals(h.env);
+    }
+
+    @Override
+    public int hashCode() {
+        return (hookName.hashCode() * 31 + path.hashCode()) * 31 + args.hashCode();
+    }
 }

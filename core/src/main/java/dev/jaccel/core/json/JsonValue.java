@@ -133,10 +133,32 @@ public sealed interface JsonValue permits JsonValue.Obj, JsonValue.Arr, JsonValu
         public static Str of(String value) {
             return new Str(value);
         }
+
+        // written out: a record's generated equals/hashCode bootstrap through invokedynamic
+        // (java.lang.runtime.ObjectMethods), tens of ms on first use in a short-lived JVM (docs/perf/README.md)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Str s && value.equals(s.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return value.hashCode();
+        }
     }
 
     /** A number, kept as its source text: no precision or spelling is lost. */
     record Num(String text) implements JsonValue {
+        @Override
+        public boolean equals(Object o) {   // written out, as Str's
+            return o instanceof Num n && text.equals(n.text);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
+        }
+
         public static Num of(long value) {
             return new Num(Long.toString(value));
         }

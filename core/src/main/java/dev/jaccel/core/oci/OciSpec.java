@@ -229,7 +229,11 @@ public final class OciSpec {
         JsonValue caps = p.get("capabilities");
         JsonValue bounding = caps instanceof JsonValue.Obj o ? o.get("bounding") : caps;
         if (bounding instanceof JsonValue.Arr a) {
-            return a.items().contains(JsonValue.Str.of("CAP_SYS_ADMIN"));
+            for (JsonValue v : a.items()) {
+                if (v instanceof JsonValue.Str s && s.value().equals("CAP_SYS_ADMIN")) {
+                    return true;
+                }
+            }
         }
         return false;
     }

@@ -2,7 +2,7 @@ package dev.jaccel.core.require;
 
 /**
  * The values requirements are tested against, for one selected GPU (or none). {@code null} means
- * unknown, which makes the factors about it pass, like lnc does.
+ * unknown, which makes the factors about it pass, like libnvidia-container does.
  *
  * @param gpu a label for the message ({@code GPU 0 (GPU-...)}), {@code null} with no GPU selected
  */

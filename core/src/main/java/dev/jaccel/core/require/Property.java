@@ -3,7 +3,7 @@ package dev.jaccel.core.require;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What an {@code NVIDIA_REQUIRE_*} factor can test (lnc {@code src/cli/dsl.c}; docs/nvidia-container-semantics.md §2.2). */
+/** What an {@code NVIDIA_REQUIRE_*} factor can test (libnvidia-container {@code src/cli/dsl.c}; docs/nvidia-container-semantics.md §2.2). */
 public enum Property {
     /** The host driver's CUDA version ({@code nvmlSystemGetCudaDriverVersion}), not the image's. */
     CUDA(true, false),
@@ -36,7 +36,7 @@ public enum Property {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Property names are matched case-insensitively, like lnc's {@code strcasecmp}. */
+    /** Property names are matched case-insensitively, like libnvidia-container's {@code strcasecmp}. */
     public static Optional<Property> of(String name) {
         for (Property p : values()) {
             if (p.key().equalsIgnoreCase(name)) {

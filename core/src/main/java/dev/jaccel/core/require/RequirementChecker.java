@@ -1,15 +1,16 @@
 package dev.jaccel.core.require;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Evaluates requirements the way {@code nvidia-container-cli configure} does (lnc
+ * Evaluates requirements the way {@code nvidia-container-cli configure} does (libnvidia-container
  * {@code src/cli/configure.c}, {@code src/cli/dsl.c}; docs/nvidia-container-semantics.md §2.2, §2.3): every requirement
  * against every selected GPU (and every parent of a selected MIG device), or once with no device
- * when none is selected. The failure message is lnc's, followed by the values the host has.
+ * when none is selected. The failure message is libnvidia-container's, followed by the values the host has.
  */
 public final class RequirementChecker {
     static final String CUDA_HINT = ", please update your driver to a newer version, or use an earlier cuda container";
@@ -39,7 +40,7 @@ public final class RequirementChecker {
             for (DeviceFacts facts : targets) {
                 if (!satisfied(r, facts)) {
                     String first = r.termTexts().getFirst();
-                    throw JaccelException.unsatisfied("unsatisfied condition: " + first
+                    throw JaccelException.unsatisfied("unsatisfied condition: " + Messages.input(first)
                             + (first.startsWith("cuda>=") ? CUDA_HINT : "")
                             + "; the host has " + facts.describe());
                 }
@@ -59,18 +60,18 @@ public final class RequirementChecker {
     private boolean holds(Requirement r, Factor f, DeviceFacts facts) {
         String actual = facts.value(f.property());
         if (f.property().isPerDevice() && facts.gpu() == null) {
-            return true; // lnc: arch and brand pass when no GPU is selected
+            return true; // libnvidia-container: arch and brand pass when no GPU is selected
         }
         if (f.property() == Property.BRAND) {
             if (f.operator() != Operator.EQ && f.operator() != Operator.NE) {
-                throw JaccelException.badInput("invalid expression in " + r.source() + "='" + r.text() + "': '"
-                        + f + "': brand compares with = or != only");
+                throw JaccelException.badInput("invalid expression in " + Messages.input(r.source()) + "="
+                        + Messages.quote(r.text()) + ": " + Messages.quote(f.toString()) + ": brand compares with = or != only");
             }
             return actual == null || f.operator().test(actual.equalsIgnoreCase(f.value()) ? 0 : 1);
         }
         NumericVersion have = actual == null ? null : NumericVersion.parse(actual).orElse(null);
         if (have == null) {
-            return true; // lnc: an unknown driver or CUDA version does not fail a requirement
+            return true; // libnvidia-container: an unknown driver or CUDA version does not fail a requirement
         }
         boolean ok = f.operator().test(have.compareTo(NumericVersion.parse(f.value()).orElseThrow()));
         if (!ok && minorVersionCompatibility && f.property() == Property.CUDA && f.operator() == Operator.GE) {

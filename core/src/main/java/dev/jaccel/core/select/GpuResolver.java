@@ -1,14 +1,18 @@
 package dev.jaccel.core.select;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.model.PciBusId;
+import dev.jaccel.core.model.UnavailableGpu;
+import dev.jaccel.core.neuron.IndexList;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,14 +35,25 @@ public final class GpuResolver {
     private GpuResolver() {
     }
 
-    /** @param origin names the input in messages ({@code NVIDIA_VISIBLE_DEVICES}, ...) */
-    public static GpuSelection resolve(GpuRequest request, NvidiaInventory inventory, String origin) {
-        return switch (request) {
-            case GpuRequest.NotRequested n -> GpuSelection.EMPTY;
-            case GpuRequest.NoGpu n -> GpuSelection.EMPTY;
-            case GpuRequest.All a -> all(inventory);
-            case GpuRequest.Ids ids -> ids(ids.ids(), inventory, origin);
-        };
+    /**
+     * @param origin   names the input in messages ({@code NVIDIA_VISIBLE_DEVICES}, ...)
+     * @param warnings told when {@code all} leaves out a GPU the driver counts but will not open
+     */
+    public static GpuSelection resolve(GpuRequest request, NvidiaInventory inventory, String origin,
+                                       Consumer<String> warnings) {
+        // instanceof, not a pattern switch: on the container path a type switch's first run spins
+        // classes at run time that no AOT cache holds (docs/perf/README.md)
+        if (request instanceof GpuRequest.All) {
+            for (UnavailableGpu u : inventory.unavailableGpus()) {
+                warnings.accept(origin + "=all leaves out GPU " + u.index() + ", which the driver counts but "
+                        + "will not open (" + u.reason() + "); " + usable(inventory));
+            }
+            return all(inventory);
+        }
+        if (request instanceof GpuRequest.Ids ids) {
+            return ids(ids.ids(), inventory, origin);
+        }
+        return GpuSelection.EMPTY;   // NotRequested, NoGpu
     }
 
     private static GpuSelection all(NvidiaInventory inventory) {
@@ -55,17 +70,24 @@ public final class GpuResolver {
     }
 
     private static GpuSelection ids(List<String> ids, NvidiaInventory inventory, String origin) {
-        LinkedHashSet<GpuDevice> gpus = new LinkedHashSet<>();
-        LinkedHashSet<GpuSelection.SelectedMig> migs = new LinkedHashSet<>();
+        // each once, in the order named; the records come from the inventory, so the same device is
+        // the same object (and a record's equals/hashCode would cost a cold JVM dearly: GpuSelection)
+        List<GpuDevice> gpus = new ArrayList<>();
+        List<GpuSelection.SelectedMig> migs = new ArrayList<>();
         for (String id : ids) {
             Optional<GpuSelection.SelectedMig> mig = mig(id, inventory, origin);
             if (mig.isPresent()) {
-                migs.add(mig.get());
+                if (migs.stream().noneMatch(m -> m.mig() == mig.get().mig())) {
+                    migs.add(mig.get());
+                }
             } else {
-                gpus.add(gpu(id, inventory, origin));
+                GpuDevice gpu = gpu(id, inventory, origin);
+                if (gpus.stream().noneMatch(g -> g == gpu)) {
+                    gpus.add(gpu);
+                }
             }
         }
-        return new GpuSelection(new ArrayList<>(gpus), new ArrayList<>(migs));
+        return new GpuSelection(gpus, migs);
     }
 
     /** The MIG device {@code id} names, empty when {@code id} is not a MIG identifier. */
@@ -109,7 +131,7 @@ public final class GpuResolver {
                     }
                 }
             }
-            throw unknown(id, origin, inventory);
+            throw missing(id, gpu, origin, inventory);
         }
         return Optional.empty();
     }
@@ -127,7 +149,7 @@ public final class GpuResolver {
         if (INDEX.matcher(id).matches()) {
             int index = Integer.parseInt(id);
             return inventory.devices().stream().filter(g -> g.index() == index).findFirst()
-                    .orElseThrow(() -> unknown(id, origin, inventory));
+                    .orElseThrow(() -> missing(id, index, origin, inventory));
         }
         Optional<PciBusId> bus = PciBusId.parse(id);
         if (bus.isPresent()) {
@@ -138,7 +160,7 @@ public final class GpuResolver {
             }
             throw unknown(id, origin, inventory);
         }
-        throw JaccelException.badInput(origin + ": '" + id + "' is not a GPU index, GPU UUID (GPU-...), PCI bus id "
+        throw JaccelException.badInput(origin + ": " + Messages.quote(id) + " is not a GPU index, GPU UUID (GPU-...), PCI bus id "
                 + "(0000:18:00.0), MIG UUID (MIG-...), <gpu>:<mig>, all, none or void");
     }
 
@@ -148,15 +170,41 @@ public final class GpuResolver {
 
     private static void requireBody(String id, String prefix, String origin) {
         if (id.length() == prefix.length() || id.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw JaccelException.badInput(origin + ": '" + id + "' is not a whole " + prefix + "... UUID");
+            throw JaccelException.badInput(origin + ": " + Messages.quote(id) + " is not a whole " + prefix + "... UUID");
         }
     }
 
     /** libnvidia-container's words: {@code device error: <id>: unknown device}. */
     private static JaccelException unknown(String id, String origin, NvidiaInventory inventory) {
-        int n = inventory.devices().size();
-        return JaccelException.unsatisfied("device error: " + id + ": unknown device (from " + origin
-                + "; this host has " + (n == 0 ? "no GPUs" : n + " GPU" + (n == 1 ? "" : "s")
-                + ", indices 0-" + (n - 1)) + ")");
+        return JaccelException.unsatisfied("device error: " + Messages.input(id) + ": unknown device (from " + origin
+                + "; " + usable(inventory) + ")");
+    }
+
+    /** An index that names no GPU: unknown, or a GPU the driver counts but will not open (said with its reason). */
+    private static JaccelException missing(String id, int gpuIndex, String origin, NvidiaInventory inventory) {
+        for (UnavailableGpu u : inventory.unavailableGpus()) {
+            if (u.index() == gpuIndex) {
+                return JaccelException.unsatisfied("device error: " + Messages.input(id) + ": GPU " + gpuIndex
+                        + " is unavailable: " + u.reason() + " (from " + origin + "; " + usable(inventory) + ")");
+            }
+        }
+        return unknown(id, origin, inventory);
+    }
+
+    /**
+     * The GPUs a request can name, by their real NVML indices: "this host has 8 GPUs, indices 0-7",
+     * or with GPU 0 lost "this host has 7 usable GPUs, indices 1-7; GPU 0 is unavailable".
+     */
+    private static String usable(NvidiaInventory inventory) {
+        List<Integer> indices = inventory.devices().stream().map(GpuDevice::index).sorted().toList();
+        int n = indices.size();
+        List<Integer> lost = inventory.unavailableGpus().stream().map(UnavailableGpu::index).sorted().toList();
+        String kind = lost.isEmpty() ? "GPU" : "usable GPU";
+        String gpus = n == 0 ? "no " + kind + "s"
+                : n + " " + kind + (n == 1 ? ", index " : "s, indices ") + IndexList.format(indices);
+        String unavailable = lost.isEmpty() ? ""
+                : lost.size() == 1 ? "; GPU " + lost.getFirst() + " is unavailable"
+                : "; GPUs " + IndexList.format(lost) + " are unavailable";
+        return "this host has " + gpus + unavailable;
     }
 }

@@ -4,7 +4,6 @@ import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -30,14 +29,18 @@ public record GpuSelection(List<GpuDevice> gpus, List<SelectedMig> migs) {
 
     /**
      * The GPUs requirements are checked on: every selected GPU, then every parent of a selected MIG
-     * device, each once (lnc {@code src/cli/configure.c}).
+     * device, each once (libnvidia-container {@code src/cli/configure.c}).
      */
     public List<GpuDevice> devicesToCheck() {
-        LinkedHashSet<GpuDevice> out = new LinkedHashSet<>(gpus);
+        // by identity (the inventory's own objects): a record's generated equals/hashCode bootstrap
+        // through invokedynamic, tens of ms on first use in a short-lived JVM (docs/perf/README.md)
+        List<GpuDevice> out = new ArrayList<>(gpus);
         for (SelectedMig m : migs) {
-            out.add(m.parent());
+            if (out.stream().noneMatch(g -> g == m.parent())) {
+                out.add(m.parent());
+            }
         }
-        return new ArrayList<>(out);
+        return out;
     }
 
     /** GPU UUIDs then MIG UUIDs: the {@code selected} of a plan. */

@@ -1,6 +1,7 @@
 package dev.jaccel.core.select;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.host.ProcDevices;
 import dev.jaccel.core.model.DeviceNode;
 import dev.jaccel.core.spi.HostContext;
@@ -12,7 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * {@code NVIDIA_MIG_CONFIG_DEVICES} and {@code NVIDIA_MIG_MONITOR_DEVICES} (lnc {@code src/cli/common.c}
+ * {@code NVIDIA_MIG_CONFIG_DEVICES} and {@code NVIDIA_MIG_MONITOR_DEVICES} (libnvidia-container {@code src/cli/common.c}
  * select_mig_config_devices; toolkit {@code cmd/nvidia-container-runtime-hook/container_config.go};
  * docs/nvidia-container-semantics.md §1.3, §1.5): the only value is {@code all}; it needs CAP_SYS_ADMIN; it cannot be combined
  * with specific MIG devices. Its effect is the MIG {@code config}/{@code monitor} capability node
@@ -50,10 +51,10 @@ public enum MigControl {
         }
         if (!privileged) {
             throw JaccelException.badInput("cannot set " + variable.substring("NVIDIA_".length())
-                    + " in non privileged container (" + variable + "='" + value + "' needs CAP_SYS_ADMIN)");
+                    + " in non privileged container (" + variable + "=" + Messages.quote(value) + " needs CAP_SYS_ADMIN)");
         }
         if (!value.trim().equals("all")) {
-            throw JaccelException.badInput(variable + "='" + value + "': only 'all' devices are currently supported");
+            throw JaccelException.badInput(variable + "=" + Messages.quote(value) + ": only 'all' devices are currently supported");
         }
         if (specificMigSelected) {
             throw JaccelException.badInput("cannot enable " + feature + " with specific MIG devices selected ("

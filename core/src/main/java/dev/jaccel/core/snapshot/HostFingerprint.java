@@ -41,6 +41,19 @@ public record HostFingerprint(String hostRoot, String nvidiaVersion, String neur
         deviceNodes = List.copyOf(deviceNodes);
     }
 
+    // equals and hashCode written out: a record's generated ones bootstrap through invokedynamic
+    // (java.lang.runtime.ObjectMethods), tens of ms on first use in a short-lived JVM (docs/perf/README.md)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostFingerprint f && hostRoot.equals(f.hostRoot) && Objects.equals(nvidiaVersion, f.nvidiaVersion)
+                && Objects.equals(neuronVersion, f.neuronVersion) && deviceNodes.equals(f.deviceNodes);
+    }
+
+    @Override
+    public int hashCode() {
+        return hostRoot.hashCode() * 31 + deviceNodes.hashCode();
+    }
+
     public static HostFingerprint of(HostContext host) throws IOException {
         return new HostFingerprint(host.hostRoot().toString(),
                 firstLine(host.host(NVIDIA_VERSION_FILE)),

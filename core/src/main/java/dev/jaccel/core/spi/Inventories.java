@@ -27,9 +27,11 @@ public final class Inventories {
         for (AcceleratorBackend backend : backends) {
             try {
                 VendorInventory found = backend.discover(host);
-                switch (found) {
-                    case NvidiaInventory n -> nvidia = n;
-                    case NeuronInventory n -> neuron = n;
+                // instanceof, not a pattern switch: see GpuResolver.resolve
+                if (found instanceof NvidiaInventory n) {
+                    nvidia = n;
+                } else if (found instanceof NeuronInventory n) {
+                    neuron = n;
                 }
             } catch (BackendUnavailableException e) {
                 errors.add(backend.name() + ": " + e.getMessage());

@@ -23,7 +23,7 @@ class CdiSpecTest {
 
     @ParameterizedTest
     @CsvSource({
-            // device name, hostPath set?, minimum version (tk:pkg/nvcdi/spec/set-minimum-version.go)
+            // device name, hostPath set?, minimum version (nvidia-container-toolkit pkg/nvcdi/spec/set-minimum-version.go)
             "gpu0, false, 0.3.0",
             "0,    false, 0.5.0",
             "gpu0, true,  0.5.0",

@@ -6,6 +6,7 @@ import dev.jaccel.core.caps.DriverCapabilities;
 import dev.jaccel.core.caps.DriverCapability;
 import dev.jaccel.core.fixtures.TestHosts;
 import dev.jaccel.core.model.Inventory;
+import dev.jaccel.core.model.PciBusId;
 import dev.jaccel.core.neuron.NeuronSelector;
 import dev.jaccel.core.require.CudaImageVersion;
 import dev.jaccel.core.require.RequirementChecker;
@@ -13,7 +14,6 @@ import dev.jaccel.core.require.RequirementParser;
 import dev.jaccel.core.require.DeviceFacts;
 import dev.jaccel.core.select.GpuResolver;
 import dev.jaccel.core.select.NvidiaVisibleDevices;
-import dev.jaccel.core.select.PciBusId;
 import dev.jaccel.core.spi.HostContext;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -60,7 +60,7 @@ class ParserPropertiesTest {
     @Property(tries = 1000)
     void visibleDevices(@ForAll("selectorish") String value) {
         documented(() -> GpuResolver.resolve(NvidiaVisibleDevices.interpret(NvidiaVisibleDevices.split(value)),
-                HOST.nvidia(), "NVIDIA_VISIBLE_DEVICES"), ExitCode.USAGE, ExitCode.UNSATISFIED);
+                HOST.nvidia(), "NVIDIA_VISIBLE_DEVICES", w -> { }), ExitCode.USAGE, ExitCode.UNSATISFIED);
     }
 
     @Property(tries = 1000)

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes small but well-formed ELF files for the tests: a header, a section-name string table and
  * optionally one note section (System V gABI layouts). Shaped like NVIDIA's truncated libcuda
- * fixtures ({@code tk:testdata/compat}).
+ * fixtures ({@code nvidia-container-toolkit testdata/compat}).
  */
 final class ElfFiles {
     private ElfFiles() {

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** lnc dsl.c semantics with the vectors of (docs/nvidia-container-semantics.md §2.2-§2.4). */
+/** libnvidia-container dsl.c semantics with the vectors of docs/nvidia-container-semantics.md §2.2-§2.4. */
 class RequirementCheckerTest {
     private static final String HINT = ", please update your driver to a newer version, or use an earlier cuda container";
 
@@ -48,7 +48,7 @@ class RequirementCheckerTest {
             "cuda>=12 | 12.0 | - | - | - | false | pass",
             "cuda=12 | 12.0 | - | - | - | false | pass",
             "cuda>12 | 12.0 | - | - | - | false | unsatisfied condition: cuda>12",
-            // unknown host values make cuda/driver/arch/brand factors pass (lnc)
+            // unknown host values make cuda/driver/arch/brand factors pass (libnvidia-container)
             "cuda>=99.0 | - | - | - | - | false | pass",
             "driver>=999 | 12.4 | - | Tesla | 8.0 | true | pass",
             "arch>=9.0 | 12.4 | 550.54.15 | Tesla | - | true | pass",

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** nvidia-container-toolkit constraints/factory_test.go and lnc dsl.c (docs/nvidia-container-semantics.md §2.2, §2.4). */
+/** nvidia-container-toolkit constraints/factory_test.go and libnvidia-container dsl.c (docs/nvidia-container-semantics.md §2.2, §2.4). */
 class RequirementParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "\t"})
@@ -32,7 +32,7 @@ class RequirementParserTest {
             "driver>=470 | DRIVER | GE | 470",
             "arch=5.3   | ARCH | EQ | 5.3",
             "brand=tesla | BRAND | EQ | tesla",
-            "CUDA>=12   | CUDA | GE | 12",   // lnc matches property names case-insensitively
+            "CUDA>=12   | CUDA | GE | 12",   // libnvidia-container matches property names case-insensitively
             "Brand!=GeForce | BRAND | NE | GeForce",
     })
     void singleFactor(String text, Property p, Operator op, String value) {

@@ -65,7 +65,7 @@ public final class RuntimeConfigureCommand implements Runnable {
         if (name.isBlank() || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw JaccelException.badInput("--name " + name + ": use letters, digits, '_', '.' and '-'");
         }
-        Path launcher = Launcher.resolve(jaccel, "--jaccel");
+        Path launcher = LauncherPath.find(jaccel, "--jaccel");
         Map<String, Object> daemon = read(config);
         configure(daemon, name, launcher.toString(), setAsDefault);
         byte[] json = render(daemon);

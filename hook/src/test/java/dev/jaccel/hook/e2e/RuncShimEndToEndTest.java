@@ -79,7 +79,11 @@ class RuncShimEndToEndTest {
     @ValueSource(strings = {
             "{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":\"NVIDIA_VISIBLE_DEVICES=all\"}}",
             "{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":[\"NVIDIA_VISIBLE_DEVICES=all\"]},}",
-            "{\"ociVersion\":\"1.0.2\",\"linux\":{\"devices\":{}},\"process\":{\"env\":[\"CUDA_VERSION=12.4\"]}}"})
+            "{\"ociVersion\":\"1.0.2\",\"linux\":{\"devices\":{}},\"process\":{\"env\":[\"CUDA_VERSION=12.4\"]}}",
+            // an env entry without '=': runc would refuse the spec after the edit, so jaccel refuses it first
+            "{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":[\"NVIDIA_VISIBLE_DEVICES=all\",\"NOEQUALS\"]}}",
+            // a byte-order mark, which runc's JSON reader refuses too
+            "\uFEFF{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":[\"NVIDIA_VISIBLE_DEVICES=all\"]}}"})
     void malformedSpecIsRefusedWithOneLineAndLeftUnchanged(String config) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         Path file = dir.resolve("config.json");

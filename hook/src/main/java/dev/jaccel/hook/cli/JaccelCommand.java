@@ -31,6 +31,7 @@ import java.io.PrintWriter;
                 HooksConfigCommand.class,
                 ConfigCommand.class,
                 SystemCommand.class,
+                dev.jaccel.deviceplugin.DevicePluginCommand.class,
         })
 public final class JaccelCommand implements Runnable {
     @CommandLine.Spec

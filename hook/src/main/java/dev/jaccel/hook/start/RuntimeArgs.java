@@ -17,8 +17,12 @@ import java.util.Set;
  * @param subcommand the first positional argument, empty when there is none (e.g. {@code runc --version})
  * @param bundle     for create/run: the bundle directory (absolute)
  * @param preserveFds for create/run: {@code --preserve-fds N}, 0 when absent
+ * @param log         the global {@code --log FILE}, where runc writes its own errors (containerd's
+ *                    runc shim reads the last one from there to report a failed create)
+ * @param jsonLog     the global {@code --log-format json}
  */
-public record RuntimeArgs(Optional<String> subcommand, Optional<Path> bundle, int preserveFds) {
+public record RuntimeArgs(Optional<String> subcommand, Optional<Path> bundle, int preserveFds, Optional<Path> log,
+                          boolean jsonLog) {
     private static final Set<String> GLOBAL_VALUE_FLAGS = Set.of("root", "log", "log-format", "criu", "rootless");
     private static final Set<String> CREATE_VALUE_FLAGS = Set.of("bundle", "b", "console-socket", "pid-file",
             "preserve-fds");
@@ -30,12 +34,15 @@ public record RuntimeArgs(Optional<String> subcommand, Optional<Path> bundle, in
 
     public static RuntimeArgs parse(List<String> args, Path cwd) {
         int i = skipFlags(args, 0, GLOBAL_VALUE_FLAGS);
+        String log = globalValue(args, i, "log");
+        Optional<Path> logFile = log == null || log.isEmpty() ? Optional.empty() : Optional.of(cwd.resolve(log));
+        boolean json = "json".equals(globalValue(args, i, "log-format"));
         if (i >= args.size()) {
-            return new RuntimeArgs(Optional.empty(), Optional.empty(), 0);
+            return new RuntimeArgs(Optional.empty(), Optional.empty(), 0, logFile, json);
         }
         String sub = args.get(i);
         if (!sub.equals("create") && !sub.equals("run")) {
-            return new RuntimeArgs(Optional.of(sub), Optional.empty(), 0);
+            return new RuntimeArgs(Optional.of(sub), Optional.empty(), 0, logFile, json);
         }
         String bundle = null;
         int preserve = 0;
@@ -63,7 +70,25 @@ public record RuntimeArgs(Optional<String> subcommand, Optional<Path> bundle, in
             }
         }
         Path dir = bundle == null || bundle.isEmpty() ? cwd : cwd.resolve(bundle);
-        return new RuntimeArgs(Optional.of(sub), Optional.of(dir.toAbsolutePath().normalize()), preserve);
+        return new RuntimeArgs(Optional.of(sub), Optional.of(dir.toAbsolutePath().normalize()), preserve, logFile, json);
+    }
+
+    /** The value of global flag {@code name} among {@code args[0..end)}, the last one winning; null when absent. */
+    private static String globalValue(List<String> args, int end, String name) {
+        String value = null;
+        for (int j = 0; j < end && j < args.size(); j++) {
+            String a = args.get(j);
+            if (!a.startsWith("-") || a.equals("--")) {
+                continue;
+            }
+            if (flagName(a).equals(name)) {
+                int eq = a.indexOf('=');
+                value = eq > 0 ? a.substring(eq + 1) : j + 1 < end ? args.get(++j) : null;
+            } else if (a.indexOf('=') < 0 && GLOBAL_VALUE_FLAGS.contains(flagName(a))) {
+                j++;   // another flag's value
+            }
+        }
+        return value;
     }
 
     private static int skipFlags(List<String> args, int from, Set<String> valueFlags) {

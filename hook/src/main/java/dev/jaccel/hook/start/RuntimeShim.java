@@ -44,8 +44,9 @@ public final class RuntimeShim {
 
     public static int run(List<String> args, Invocation invocation, PrintStream err) {
         Map<String, String> env = invocation.env();
+        RuntimeArgs parsed = null;
         try {
-            RuntimeArgs parsed = RuntimeArgs.parse(args, Path.of("").toAbsolutePath());
+            parsed = RuntimeArgs.parse(args, Path.of("").toAbsolutePath());
             boolean launcherExecs = "launcher".equals(System.getProperty(EXEC_PROPERTY));
             String runtime = launcherExecs ? null : resolveRuntime(env);
             if (parsed.editsSpec()) {
@@ -61,7 +62,11 @@ public final class RuntimeShim {
             PosixException failed = Libc.execve(runtime, argv, environment(env), 3 + keep);
             throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, failed.getMessage());
         } catch (RuntimeException e) {
-            return Failures.report("jaccel runtime", e, err, invocation.debug());
+            int code = Failures.report("jaccel runtime", e, err, invocation.debug());
+            if (parsed != null) {
+                RuntimeLog.error(parsed, e instanceof JaccelException ? e.getMessage() : "internal error: " + e);
+            }
+            return code;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.jaccel.api;
 import dev.jaccel.core.NativeLibraryException;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.spi.AcceleratorBackend;
+import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
 import dev.jaccel.neuron.NeuronBackend;
 import dev.jaccel.neuron.NeuronHost;
@@ -70,6 +71,7 @@ public final class Jaccel implements AutoCloseable {
     private Jaccel(JaccelOptions options, NvmlSession nvidia, NeuronHost neuron,
                    Map<Vendor, NativeLibraryException> unavailable) {
         this.options = options;
+        this.host = options.hostContext();
         this.nvidia = nvidia;
         this.neuron = neuron;
         this.unavailable = Collections.unmodifiableMap(unavailable);
@@ -185,11 +187,41 @@ public final class Jaccel implements AutoCloseable {
     }
 
     /**
-     * The records of the open vendors' devices, read now (what {@code jaccel devices --json} prints);
-     * a vendor whose discovery fails is {@code null} in it, with the reason in its errors.
+     * The records of the open vendors' devices (what {@code jaccel devices --json} prints); a vendor
+     * whose discovery fails is {@code null} in it, with the reason in its errors.
+     *
+     * <p>Discovery runs once and again only when the host changed: the drivers' version files and
+     * the modification times of {@code /dev} and {@code /dev/nvidia-caps} ({@link HostSignature}) are
+     * checked on every call, so a driver upgrade, a device node appearing, going or being
+     * renumbered, or a MIG instance made or destroyed is seen by the next call. Facts NVML changes
+     * without touching those (a GPU falling off the bus) are seen after {@link #refreshInventory()};
+     * live values (memory used, utilization, health) belong to {@link #nvidia()}'s sessions, not here.
      */
     public Inventory inventory() {
         checkOpen();
+        HostSignature now = HostSignature.of(host);
+        Cached c = cached;
+        if (c != null && c.signature.sameAs(now)) {
+            return c.inventory;
+        }
+        Inventory fresh = discover();
+        cached = new Cached(now, fresh);
+        return fresh;
+    }
+
+    /** Discovers now, whatever the host signature says, and keeps the result for {@link #inventory()}. */
+    public Inventory refreshInventory() {
+        checkOpen();
+        HostSignature now = HostSignature.of(host);
+        Inventory fresh = discover();
+        cached = new Cached(now, fresh);
+        return fresh;
+    }
+
+    private record Cached(HostSignature signature, Inventory inventory) {
+    }
+
+    private Inventory discover() {
         List<AcceleratorBackend> backends = new ArrayList<>();
         if (nvidia != null) {
             backends.add(new NvidiaBackend());
@@ -197,8 +229,14 @@ public final class Jaccel implements AutoCloseable {
         if (neuron != null) {
             backends.add(new NeuronBackend());
         }
-        return Inventories.discover(options.hostContext(), backends);
+        return Inventories.discover(host, backends);
     }
+
+    /** The locations, resolved once. */
+    private final HostContext host;
+
+    /** The last inventory and the host it was read on (replaced whole: readers never see half of it). */
+    private volatile Cached cached;
 
     /** Closes the NVML session (refusing new calls, waiting for those in flight). Idempotent. */
     @Override

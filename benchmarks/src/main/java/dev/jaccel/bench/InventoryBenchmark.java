@@ -1,6 +1,8 @@
 package dev.jaccel.bench;
 
 import dev.jaccel.core.json.InventoryJson;
+import dev.jaccel.api.Jaccel;
+import dev.jaccel.api.JaccelOptions;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.model.NvidiaInventory;
 import dev.jaccel.core.snapshot.InventorySnapshot;
@@ -57,6 +59,7 @@ public class InventoryBenchmark {
     NvmlSession held;
     Inventory inventory;
     Path snapshot;
+    Jaccel jaccel;
 
     @Setup
     public void setUp() throws NvmlException, BackendUnavailableException, IOException {
@@ -70,10 +73,19 @@ public class InventoryBenchmark {
         inventory = BenchHost.discover();
         snapshot = Files.createTempFile("jaccel-bench-snapshot", ".json");
         InventorySnapshot.write(snapshot, inventory, host);
+        java.util.Map<String, String> env = new java.util.HashMap<>(host.env());
+        env.put("JACCEL_HOST_ROOT", host.hostRoot().toString());
+        env.put("JACCEL_NVML_LIBRARY", BenchHost.nvmlLibrary());
+        env.put("JACCEL_CONFIG", Files.writeString(Files.createTempFile("jaccel-bench", ".toml"), "").toString());
+        jaccel = Jaccel.openNvidia(JaccelOptions.fromEnvironment(env));
+        if (jaccel.inventory().nvidia().devices().size() != 8) {
+            throw new IllegalStateException("Jaccel.inventory() does not see the simulated host's 8 GPUs");
+        }
     }
 
     @TearDown
     public void tearDown() throws IOException {
+        jaccel.close();
         held.close();
         Files.deleteIfExists(snapshot);
     }
@@ -83,6 +95,15 @@ public class InventoryBenchmark {
     public Inventory snapshotRead() {
         return InventorySnapshot.readIfFresh(snapshot, host)
                 .orElseThrow(() -> new IllegalStateException("the snapshot was not fresh"));
+    }
+
+    /**
+     * What a service asks many times a second: {@code Jaccel.inventory()} with the host unchanged (two
+     * small reads and two stats decide that no discovery is needed).
+     */
+    @Benchmark
+    public Inventory apiInventory() {
+        return jaccel.inventory();
     }
 
     @Benchmark

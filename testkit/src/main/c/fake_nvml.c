@@ -125,6 +125,7 @@ struct fake_dev {
     int is_mig;
     unsigned index;          /* NVML index; for a MIG device its index under the parent */
     const fj_value *json;    /* this device's config object */
+    const fj_value *errors;  /* its "errors" object, or NULL: looked up once, consulted on every call */
     fake_dev *parent;        /* MIG: the GPU */
     fake_dev *migs;          /* GPU: its MIG devices, dense */
     size_t mig_count;
@@ -180,6 +181,7 @@ static int build_tables(fj_value *loaded, char *err, size_t errlen) {
         }
         table[i].index = (unsigned) i;
         table[i].json = d;
+        table[i].errors = fj_get(d, "errors");
         const fj_value *migs = fj_get(d, "migDevices");
         size_t m = fj_len(migs);
         table[i].migs = calloc(m ? m : 1, sizeof(fake_dev));
@@ -188,6 +190,7 @@ static int build_tables(fj_value *loaded, char *err, size_t errlen) {
             table[i].migs[j].is_mig = 1;
             table[i].migs[j].index = (unsigned) j;
             table[i].migs[j].json = fj_at(migs, j);
+            table[i].migs[j].errors = fj_get(table[i].migs[j].json, "errors");
             table[i].migs[j].parent = &table[i];
         }
     }
@@ -209,6 +212,7 @@ static fake_dev *resolve(nvmlDevice_t h) {
 
 /* The code the config forces for this function on this device, or SUCCESS. */
 static nvmlReturn_t forced(const fj_value *errors, const char *fn) {
+    if (!errors || errors->count == 0) return NVML_SUCCESS;
     const char *name = fj_str(fj_get(errors, fn), NULL);
     if (!name) name = fj_str(fj_get(errors, "*"), NULL);
     return name ? code_of(name, NVML_SUCCESS) : NVML_SUCCESS;
@@ -219,7 +223,7 @@ static nvmlReturn_t enter_device(const char *fn, nvmlDevice_t h, fake_dev **d) {
     if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
     *d = resolve(h);
     if (!*d) return NVML_ERROR_INVALID_ARGUMENT;
-    return forced(fj_get((*d)->json, "errors"), fn);
+    return forced((*d)->errors, fn);
 }
 
 static nvmlReturn_t enter_system(const char *fn) {
@@ -351,7 +355,7 @@ nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *cudaDriverVersion) {
 
 /* A GPU the caller may not open: the v1 count and v1 index space skip it (docs/nvml.md §1.2). */
 static int restricted(const fake_dev *g) {
-    const fj_value *errors = fj_get(g->json, "errors");
+    const fj_value *errors = g->errors;
     return forced(errors, "nvmlDeviceGetHandleByIndex_v2") == NVML_ERROR_NO_PERMISSION
            || forced(errors, "nvmlDeviceGetHandleByIndex") == NVML_ERROR_NO_PERMISSION;
 }
@@ -376,7 +380,7 @@ nvmlReturn_t nvmlDeviceGetCount(unsigned int *deviceCount) {
 
 /* Hands out a found device's handle unless the config forces an error for this lookup. */
 static nvmlReturn_t hand_out(fake_dev *found, const char *fn, nvmlDevice_t *device) {
-    nvmlReturn_t rc = forced(fj_get(found->json, "errors"), fn);
+    nvmlReturn_t rc = forced(found->errors, fn);
     if (rc == NVML_SUCCESS) *device = found;
     return rc;
 }
@@ -484,7 +488,7 @@ static nvmlReturn_t by_bus_id(const char *busId, nvmlDevice_t *device, const cha
             && have.bus == want.bus && have.device == want.device && have.function == want.function) {
             /* a GPU the v2 lookup refuses with NO_PERMISSION was NOT_FOUND to v1 (docs/nvml.md §1.2) */
             if (strcmp(fn, "nvmlDeviceGetHandleByPciBusId") == 0
-                && forced(fj_get(gpus[i].json, "errors"), "nvmlDeviceGetHandleByPciBusId_v2") == NVML_ERROR_NO_PERMISSION) {
+                && forced(gpus[i].errors, "nvmlDeviceGetHandleByPciBusId_v2") == NVML_ERROR_NO_PERMISSION) {
                 return NVML_ERROR_NOT_FOUND;
             }
             return hand_out(&gpus[i], fn, device);
@@ -999,7 +1003,7 @@ static nvmlReturn_t enter_pair(const char *fn, nvmlDevice_t h1, nvmlDevice_t h2,
     if (rc != NVML_SUCCESS) return rc;
     *b = resolve(h2);
     if (!*b) return NVML_ERROR_INVALID_ARGUMENT;
-    return forced(fj_get((*b)->json, "errors"), fn);
+    return forced((*b)->errors, fn);
 }
 
 static int same_number(const fake_dev *a, const fake_dev *b, const char *key) {
@@ -1250,7 +1254,7 @@ static int earlier(const struct timespec *a, const struct timespec *b) {
 static nvmlReturn_t take_event(fake_event_set *s, const char *fn, void *data, int v1, long long *next_ms) {
     for (size_t g = 0; g < gpu_count; g++) {
         if (!s->registered[g]) continue;
-        nvmlReturn_t rc = forced(fj_get(gpus[g].json, "errors"), fn);
+        nvmlReturn_t rc = forced(gpus[g].errors, fn);
         if (rc != NVML_SUCCESS) return rc;
     }
     struct timespec now;
@@ -1349,4 +1353,254 @@ nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
     nvmlReturn_t rc = free_set(set);
     pthread_mutex_unlock(&state_lock);
     return rc;
+}
+
+/* ---- monitoring: clocks, ECC, PCIe, energy, fans, thresholds, clock-event reasons, codecs,
+ * retired pages and remapped rows. Each fact is an optional device key; an absent one, or any of
+ * them on a MIG handle, is NOT_SUPPORTED. ---- */
+
+/* The member at position `index` of the names of a nested object, e.g. clocks["sm"]. */
+static const fj_value *gpu_member(fake_dev *d, const char *object, const char *const *names, size_t count,
+                                  unsigned index) {
+    if (d->is_mig || index >= count) return NULL;
+    return fj_get(fj_get(d->json, object), names[index]);
+}
+
+static nvmlReturn_t member_uint(fake_dev *d, const char *object, const char *const *names, size_t count,
+                                unsigned index, unsigned *out) {
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    if (index >= count && !d->is_mig) return NVML_ERROR_INVALID_ARGUMENT;
+    return put_uint(gpu_member(d, object, names, count, index), out);
+}
+
+static nvmlReturn_t put_ull(const fj_value *v, unsigned long long *out) {
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    if (!v || v->type != FJ_NUMBER) return NVML_ERROR_NOT_SUPPORTED;
+    *out = (unsigned long long) v->integer;
+    return NVML_SUCCESS;
+}
+
+/* nvmlClockType_t: GRAPHICS 0, SM 1, MEM 2, VIDEO 3 */
+static const char *const CLOCKS[] = {"graphics", "sm", "memory", "video"};
+
+nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t device, unsigned int type, unsigned int *clock) {
+    DEVICE_CALL("nvmlDeviceGetClockInfo", device, member_uint(d, "clocks", CLOCKS, COUNT_OF(CLOCKS), type, clock));
+}
+
+nvmlReturn_t nvmlDeviceGetMaxClockInfo(nvmlDevice_t device, unsigned int type, unsigned int *clock) {
+    DEVICE_CALL("nvmlDeviceGetMaxClockInfo", device, member_uint(d, "maxClocks", CLOCKS, COUNT_OF(CLOCKS), type, clock));
+}
+
+static nvmlReturn_t ecc_mode(fake_dev *d, unsigned *current, unsigned *pending) {
+    if (!current || !pending) return NVML_ERROR_INVALID_ARGUMENT;
+    const char *mode = d->is_mig ? NULL : str_of(d, "eccMode");
+    if (!mode) return NVML_ERROR_NOT_SUPPORTED;
+    *current = *pending = strcmp(mode, "enabled") == 0;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetEccMode(nvmlDevice_t device, unsigned int *current, unsigned int *pending) {
+    DEVICE_CALL("nvmlDeviceGetEccMode", device, ecc_mode(d, current, pending));
+}
+
+/* nvmlMemoryErrorType_t CORRECTED 0 / UNCORRECTED 1; nvmlEccCounterType_t VOLATILE 0 / AGGREGATE 1 */
+static const char *const ECC_ERRORS[] = {"corrected", "uncorrected"};
+static const char *const ECC_COUNTERS[] = {"volatile", "aggregate"};
+
+static nvmlReturn_t ecc_errors(fake_dev *d, unsigned type, unsigned counter, unsigned long long *count) {
+    if (!count || type >= COUNT_OF(ECC_ERRORS) || counter >= COUNT_OF(ECC_COUNTERS)) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *errors = gpu_member(d, "eccErrors", ECC_COUNTERS, COUNT_OF(ECC_COUNTERS), counter);
+    return put_ull(fj_get(errors, ECC_ERRORS[type]), count);
+}
+
+nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, unsigned int errorType, unsigned int counterType,
+                                         unsigned long long *eccCounts) {
+    DEVICE_CALL("nvmlDeviceGetTotalEccErrors", device, ecc_errors(d, errorType, counterType, eccCounts));
+}
+
+static const char *const PCIE_FACTS[] = {"linkGen", "linkWidth", "maxLinkGen", "maxLinkWidth", "replayCounter"};
+
+static nvmlReturn_t pcie_fact(fake_dev *d, unsigned fact, unsigned *out) {
+    return member_uint(d, "pcie", PCIE_FACTS, COUNT_OF(PCIE_FACTS), fact, out);
+}
+
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(nvmlDevice_t device, unsigned int *currLinkGen) {
+    DEVICE_CALL("nvmlDeviceGetCurrPcieLinkGeneration", device, pcie_fact(d, 0, currLinkGen));
+}
+
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(nvmlDevice_t device, unsigned int *currLinkWidth) {
+    DEVICE_CALL("nvmlDeviceGetCurrPcieLinkWidth", device, pcie_fact(d, 1, currLinkWidth));
+}
+
+nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(nvmlDevice_t device, unsigned int *maxLinkGen) {
+    DEVICE_CALL("nvmlDeviceGetMaxPcieLinkGeneration", device, pcie_fact(d, 2, maxLinkGen));
+}
+
+nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(nvmlDevice_t device, unsigned int *maxLinkWidth) {
+    DEVICE_CALL("nvmlDeviceGetMaxPcieLinkWidth", device, pcie_fact(d, 3, maxLinkWidth));
+}
+
+nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t device, unsigned int *value) {
+    DEVICE_CALL("nvmlDeviceGetPcieReplayCounter", device, pcie_fact(d, 4, value));
+}
+
+/* nvmlPcieUtilCounter_t: TX_BYTES 0, RX_BYTES 1, in KB/s */
+static const char *const PCIE_THROUGHPUT[] = {"txKBps", "rxKBps"};
+
+nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t device, unsigned int counter, unsigned int *value) {
+    DEVICE_CALL("nvmlDeviceGetPcieThroughput", device,
+                member_uint(d, "pcie", PCIE_THROUGHPUT, COUNT_OF(PCIE_THROUGHPUT), counter, value));
+}
+
+nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long *energy) {
+    DEVICE_CALL("nvmlDeviceGetTotalEnergyConsumption", device,
+                d->is_mig ? NVML_ERROR_NOT_SUPPORTED : put_ull(fj_get(d->json, "energy"), energy));
+}
+
+static const char *const POWER_LIMITS[] = {"min", "max"};
+
+static nvmlReturn_t power_constraints(fake_dev *d, unsigned *min, unsigned *max) {
+    if (!min || !max) return NVML_ERROR_INVALID_ARGUMENT;
+    nvmlReturn_t rc = member_uint(d, "powerLimitConstraints", POWER_LIMITS, 2, 0, min);
+    return rc == NVML_SUCCESS ? member_uint(d, "powerLimitConstraints", POWER_LIMITS, 2, 1, max) : rc;
+}
+
+nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice_t device, unsigned int *minLimit,
+                                                          unsigned int *maxLimit) {
+    DEVICE_CALL("nvmlDeviceGetPowerManagementLimitConstraints", device, power_constraints(d, minLimit, maxLimit));
+}
+
+/* "fans": [percent per fan] */
+static nvmlReturn_t fan_count(fake_dev *d, unsigned *count) {
+    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *fans = fj_get(d->json, "fans");
+    if (d->is_mig || !fans || fans->type != FJ_ARRAY) return NVML_ERROR_NOT_SUPPORTED;
+    *count = (unsigned) fans->count;
+    return NVML_SUCCESS;
+}
+
+static nvmlReturn_t fan_speed(fake_dev *d, unsigned fan, unsigned *speed) {
+    unsigned count;
+    nvmlReturn_t rc = fan_count(d, &count);
+    if (rc != NVML_SUCCESS || !speed) return rc == NVML_SUCCESS ? NVML_ERROR_INVALID_ARGUMENT : rc;
+    if (fan >= count) return NVML_ERROR_INVALID_ARGUMENT;
+    return put_uint(fj_at(fj_get(d->json, "fans"), fan), speed);
+}
+
+nvmlReturn_t nvmlDeviceGetNumFans(nvmlDevice_t device, unsigned int *numFans) {
+    DEVICE_CALL("nvmlDeviceGetNumFans", device, fan_count(d, numFans));
+}
+
+nvmlReturn_t nvmlDeviceGetFanSpeed_v2(nvmlDevice_t device, unsigned int fan, unsigned int *speed) {
+    DEVICE_CALL("nvmlDeviceGetFanSpeed_v2", device, fan_speed(d, fan, speed));
+}
+
+/* the first fan; the legacy name predates several fans per board */
+nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t device, unsigned int *speed) {
+    DEVICE_CALL("nvmlDeviceGetFanSpeed", device, fan_speed(d, 0, speed));
+}
+
+/* nvmlTemperatureThresholds_t: SHUTDOWN 0, SLOWDOWN 1, MEM_MAX 2, GPU_MAX 3 (the rest are acoustic/GPS) */
+static const char *const THRESHOLDS[] = {"shutdown", "slowdown", "memMax", "gpuMax"};
+
+nvmlReturn_t nvmlDeviceGetTemperatureThreshold(nvmlDevice_t device, unsigned int thresholdType, unsigned int *temp) {
+    DEVICE_CALL("nvmlDeviceGetTemperatureThreshold", device,
+                member_uint(d, "temperatureThresholds", THRESHOLDS, COUNT_OF(THRESHOLDS), thresholdType, temp));
+}
+
+/* "clocksEventReasons": the nvmlClocksEventReason* mask (the throttle-reason name is the pre-13.0 one) */
+static nvmlReturn_t clock_reasons(fake_dev *d, unsigned long long *reasons) {
+    return d->is_mig ? NVML_ERROR_NOT_SUPPORTED : put_ull(fj_get(d->json, "clocksEventReasons"), reasons);
+}
+
+nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t device, unsigned long long *clocksEventReasons) {
+    DEVICE_CALL("nvmlDeviceGetCurrentClocksEventReasons", device, clock_reasons(d, clocksEventReasons));
+}
+
+nvmlReturn_t nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t device, unsigned long long *clocksThrottleReasons) {
+    DEVICE_CALL("nvmlDeviceGetCurrentClocksThrottleReasons", device, clock_reasons(d, clocksThrottleReasons));
+}
+
+nvmlReturn_t nvmlDeviceGetPerformanceState(nvmlDevice_t device, unsigned int *pState) {
+    DEVICE_CALL("nvmlDeviceGetPerformanceState", device, gpu_uint(d, "performanceState", pState));
+}
+
+/* "encoderUtilization" / "decoderUtilization": {"percent", "samplingPeriodUs"} */
+static const char *const CODEC[] = {"percent", "samplingPeriodUs"};
+
+static nvmlReturn_t codec(fake_dev *d, const char *key, unsigned *utilization, unsigned *period) {
+    if (!utilization || !period) return NVML_ERROR_INVALID_ARGUMENT;
+    nvmlReturn_t rc = member_uint(d, key, CODEC, 2, 0, utilization);
+    return rc == NVML_SUCCESS ? member_uint(d, key, CODEC, 2, 1, period) : rc;
+}
+
+nvmlReturn_t nvmlDeviceGetEncoderUtilization(nvmlDevice_t device, unsigned int *utilization, unsigned int *samplingPeriodUs) {
+    DEVICE_CALL("nvmlDeviceGetEncoderUtilization", device, codec(d, "encoderUtilization", utilization, samplingPeriodUs));
+}
+
+nvmlReturn_t nvmlDeviceGetDecoderUtilization(nvmlDevice_t device, unsigned int *utilization, unsigned int *samplingPeriodUs) {
+    DEVICE_CALL("nvmlDeviceGetDecoderUtilization", device, codec(d, "decoderUtilization", utilization, samplingPeriodUs));
+}
+
+/* "retiredPages": {"multipleSingleBitEcc": [{address, timestamp}], "doubleBitEcc": [...], "pending": bool};
+ * nvmlPageRetirementCause_t MULTIPLE_SINGLE_BIT_ECC_ERRORS 0, DOUBLE_BIT_ECC_ERROR 1 */
+static const char *const RETIREMENT_CAUSES[] = {"multipleSingleBitEcc", "doubleBitEcc"};
+
+static nvmlReturn_t retired_pages(fake_dev *d, unsigned cause, unsigned *count, unsigned long long *addresses,
+                                  unsigned long long *timestamps) {
+    if (!count || cause >= COUNT_OF(RETIREMENT_CAUSES)) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *pages = fj_get(d->json, "retiredPages");
+    if (d->is_mig || !pages) return NVML_ERROR_NOT_SUPPORTED;
+    const fj_value *list = fj_get(pages, RETIREMENT_CAUSES[cause]);
+    unsigned n = (unsigned) fj_len(list);
+    if (*count < n) {
+        *count = n;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    if (n > 0 && !addresses) return NVML_ERROR_INVALID_ARGUMENT;
+    for (unsigned i = 0; i < n; i++) {
+        addresses[i] = (unsigned long long) fj_int(fj_get(fj_at(list, i), "address"), 0);
+        if (timestamps) timestamps[i] = (unsigned long long) fj_int(fj_get(fj_at(list, i), "timestamp"), 0);
+    }
+    *count = n;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetRetiredPages_v2(nvmlDevice_t device, unsigned int cause, unsigned int *pageCount,
+                                          unsigned long long *addresses, unsigned long long *timestamps) {
+    DEVICE_CALL("nvmlDeviceGetRetiredPages_v2", device, retired_pages(d, cause, pageCount, addresses, timestamps));
+}
+
+nvmlReturn_t nvmlDeviceGetRetiredPages(nvmlDevice_t device, unsigned int cause, unsigned int *pageCount,
+                                       unsigned long long *addresses) {
+    DEVICE_CALL("nvmlDeviceGetRetiredPages", device, retired_pages(d, cause, pageCount, addresses, NULL));
+}
+
+static nvmlReturn_t pages_pending(fake_dev *d, unsigned *pending) {
+    if (!pending) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *pages = fj_get(d->json, "retiredPages");
+    if (d->is_mig || !pages) return NVML_ERROR_NOT_SUPPORTED;
+    *pending = (unsigned) fj_bool(fj_get(pages, "pending"), 0);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetRetiredPagesPendingStatus(nvmlDevice_t device, unsigned int *isPending) {
+    DEVICE_CALL("nvmlDeviceGetRetiredPagesPendingStatus", device, pages_pending(d, isPending));
+}
+
+/* "remappedRows": {correctable, uncorrectable, pending, failed}; NOT_SUPPORTED with MIG on (nvml.h) */
+static nvmlReturn_t remapped_rows(fake_dev *d, unsigned *corr, unsigned *unc, unsigned *pending, unsigned *failed) {
+    if (!corr || !unc || !pending || !failed) return NVML_ERROR_INVALID_ARGUMENT;
+    const fj_value *rows = fj_get(d->json, "remappedRows");
+    if (d->is_mig || mig_enabled(d) || !rows) return NVML_ERROR_NOT_SUPPORTED;
+    *corr = (unsigned) fj_int(fj_get(rows, "correctable"), 0);
+    *unc = (unsigned) fj_int(fj_get(rows, "uncorrectable"), 0);
+    *pending = (unsigned) fj_bool(fj_get(rows, "pending"), 0);
+    *failed = (unsigned) fj_bool(fj_get(rows, "failed"), 0);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned int *corrRows, unsigned int *uncRows,
+                                       unsigned int *isPending, unsigned int *failureOccurred) {
+    DEVICE_CALL("nvmlDeviceGetRemappedRows", device, remapped_rows(d, corrRows, uncRows, isPending, failureOccurred));
 }

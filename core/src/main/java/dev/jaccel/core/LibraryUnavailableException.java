@@ -29,7 +29,15 @@ public final class LibraryUnavailableException extends NativeLibraryException {
     public static LibraryUnavailableException notFound(String library, String source, String hint, Throwable cause) {
         String why = cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage();
         return new LibraryUnavailableException(library, source, Reason.NOT_FOUND,
-                "cannot load " + library + " from " + source + why + (hint == null ? "" : "; " + hint), cause);
+                "cannot load " + source + " (" + library + ")" + why + (hint == null ? "" : "; " + hint), cause);
+    }
+
+    /**
+     * What the library talks to is absent (a kernel driver, its device files): {@code message} says
+     * what was looked for where, and what to do.
+     */
+    public static LibraryUnavailableException absent(String library, String source, String message) {
+        return new LibraryUnavailableException(library, source, Reason.NOT_FOUND, message, null);
     }
 
     /**

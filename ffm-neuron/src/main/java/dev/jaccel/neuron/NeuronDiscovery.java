@@ -40,7 +40,7 @@ final class NeuronDiscovery {
             "Inferentia", 4, "Inferentia2", 2, "Trainium1", 2, "Trainium2", 8, "Trainium3", 8);
 
     /** What discovery found; {@code notes} explain anything left {@code null}. */
-    record Found(String driverVersion, List<NeuronDevice> devices, List<String> notes) {
+    record Found(String driverVersion, List<NeuronDevice> devices, LogicalCoreConfig lnc, List<String> notes) {
     }
 
     private NeuronDiscovery() {
@@ -67,7 +67,7 @@ final class NeuronDiscovery {
         for (Map.Entry<Integer, Path> node : nodes.entrySet()) {
             devices.add(device(node.getKey(), node.getValue(), procMajor, coreConfig, files));
         }
-        return new Found(driverVersion, devices, files.notes());
+        return new Found(driverVersion, devices, coreConfig, files.notes());
     }
 
     /** {@code /dev/neuron<N>} by N, in numeric order. */

@@ -1,5 +1,7 @@
 package dev.jaccel.neuron;
 
+import dev.jaccel.core.LibraryUnavailableException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -40,9 +41,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * else {@value #DEFAULT_PATH}, else the system search for {@value #SONAME}. The default path is read
  * on the real filesystem, not under the host root: the library runs inside this process, and code
  * from a host root that may be a container image must never be executed with our privileges.
+ *
+ * <p>Lifecycle, as {@code NvmlLibrary}'s: the same name or path gives the same instance, loaded
+ * once and never unloaded (unloading under another thread's call would pull code from under it);
+ * a library that cannot be loaded is a {@link LibraryUnavailableException}, a failing call an
+ * unchecked {@link NrtException}. There is no session: nothing here initialises the runtime.
  */
 @SuppressWarnings("restricted")   // FFM downcalls are this class's purpose; the JVM runs with --enable-native-access
-public final class NrtLibrary implements AutoCloseable {
+public final class NrtLibrary {
+    /** The library in messages. */
+    static final String LIBRARY = "the Neuron runtime (libnrt)";
     /** Where {@code aws-neuronx-runtime-lib} installs the library (docs/neuron-semantics.md §1.1). */
     public static final String DEFAULT_PATH = "/opt/aws/neuron/lib/libnrt.so.1";
     /** The stable soname (libfabric dlopens it by this name, docs/neuron-semantics.md §1.1). */
@@ -51,15 +59,20 @@ public final class NrtLibrary implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final ValueLayout SIZE_T = (ValueLayout) LINKER.canonicalLayouts().get("size_t");
 
-    /** {@code NRT_STATUS f(uint32_t *)}: the four count calls. */
-    private static final MethodHandle STATUS_OF_POINTER =
-            LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    /** {@code NRT_STATUS f(struct *, size_t)}: nrt_get_version, nrt_get_instance_info. */
-    private static final MethodHandle STATUS_OF_POINTER_SIZE =
-            LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS, SIZE_T));
-    /** {@code const char *f(NRT_STATUS)}: nrt_get_status_as_str. */
-    private static final MethodHandle STRING_OF_STATUS =
-            LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /**
+     * The downcall handles, created when first used, after a library loaded: linking is a restricted
+     * operation, and a JVM that denies native access must get the load's clear error, not a failed
+     * class initialisation.
+     */
+    private static final class Downcalls {
+        /** {@code NRT_STATUS f(uint32_t *)}: the four count calls. */
+        static final MethodHandle STATUS_OF_POINTER = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        /** {@code NRT_STATUS f(struct *, size_t)}: nrt_get_version, nrt_get_instance_info. */
+        static final MethodHandle STATUS_OF_POINTER_SIZE =
+                LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS, SIZE_T));
+        /** {@code const char *f(NRT_STATUS)}: nrt_get_status_as_str. */
+        static final MethodHandle STRING_OF_STATUS = LINKER.downcallHandle(FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     /** {@code nrt_version_t} (nrt_version.h): 4 x uint64, char[128], char[64]; 224 bytes. */
     static final StructLayout VERSION = MemoryLayout.structLayout(
@@ -87,13 +100,13 @@ public final class NrtLibrary implements AutoCloseable {
     private static final long ARCH_NAME = INSTANCE_INFO.byteOffset(groupElement("arch_name"));
     private static final long DEVICE_REVISION = INSTANCE_INFO.byteOffset(groupElement("device_revision"));
 
-    private final Arena arena;
+    private static final ConcurrentHashMap<String, NrtLibrary> LOADED = new ConcurrentHashMap<>();
+
     private final SymbolLookup lookup;
     private final String source;
     private final Map<String, Optional<MemorySegment>> symbols = new ConcurrentHashMap<>();
 
-    private NrtLibrary(Arena arena, SymbolLookup lookup, String source) {
-        this.arena = arena;
+    private NrtLibrary(SymbolLookup lookup, String source) {
         this.lookup = lookup;
         this.source = source;
     }
@@ -102,36 +115,46 @@ public final class NrtLibrary implements AutoCloseable {
      * Loads libnrt: {@code explicit} (a path, or a bare name for the system search) when given,
      * else the first of {@link #DEFAULT_PATH} and the system search for {@link #SONAME}.
      */
-    public static NrtLibrary load(Optional<String> explicit) throws NrtLoadException {
-        return load(explicit, List.of(Path.of(DEFAULT_PATH)));
+    public static NrtLibrary load(Optional<String> explicit) {
+        return load(explicit, List.of(Path.of(DEFAULT_PATH)), SONAME);
     }
 
-    /** As {@link #load(Optional)}, with the default locations given (tests). */
-    static NrtLibrary load(Optional<String> explicit, List<Path> defaults) throws NrtLoadException {
+    /**
+     * As {@link #load(Optional)}, with the default locations and the name for the system search
+     * given (tests: once a library with the soname is loaded, the search finds it by that name).
+     */
+    static NrtLibrary load(Optional<String> explicit, List<Path> defaults, String soname) {
         if (explicit.isPresent()) {
-            return open(explicit.get(), "(given by --nrt-library / JACCEL_NRT_LIBRARY)");
+            return open(explicit.get(), "it was named explicitly: check the path");
         }
         for (Path candidate : defaults) {
             if (Files.exists(candidate)) {
-                return open(candidate.toString(), "");
+                return open(candidate.toString(), null);
             }
         }
-        return open(SONAME, "(not at " + String.join(", ", defaults.stream().map(Path::toString).toList())
-                + " either; install aws-neuronx-runtime-lib or pass --nrt-library)");
+        return open(soname, "not at " + String.join(", ", defaults.stream().map(Path::toString).toList())
+                + " either; install aws-neuronx-runtime-lib or give the library's path");
     }
 
-    private static NrtLibrary open(String library, String hint) throws NrtLoadException {
-        Arena arena = Arena.ofShared();
-        try {
-            SymbolLookup lookup = library.contains("/")
-                    ? SymbolLookup.libraryLookup(Path.of(library), arena)
-                    : SymbolLookup.libraryLookup(library, arena);
-            return new NrtLibrary(arena, lookup, library);
-        } catch (IllegalArgumentException | IllegalCallerException e) {
-            arena.close();
-            throw new NrtLoadException("cannot load " + library + " " + hint + ": "
-                    + e.getMessage(), e);
+    private static NrtLibrary open(String library, String hint) {
+        String key = library.contains("/") ? Path.of(library).toAbsolutePath().normalize().toString() : library;
+        NrtLibrary existing = LOADED.get(key);
+        if (existing != null) {
+            return existing;
         }
+        SymbolLookup lookup;
+        try {
+            lookup = key.contains("/")
+                    ? SymbolLookup.libraryLookup(Path.of(key), Arena.global())
+                    : SymbolLookup.libraryLookup(key, Arena.global());
+        } catch (IllegalCallerException e) {
+            throw LibraryUnavailableException.nativeAccessDenied(LIBRARY, library, NrtLibrary.class, e);
+        } catch (IllegalArgumentException e) {
+            throw LibraryUnavailableException.notFound(LIBRARY, library, hint, e);
+        }
+        NrtLibrary loaded = new NrtLibrary(lookup, library);
+        NrtLibrary raced = LOADED.putIfAbsent(key, loaded);
+        return raced != null ? raced : loaded;
     }
 
     /** The path or name this library was loaded from. */
@@ -145,7 +168,7 @@ public final class NrtLibrary implements AutoCloseable {
     }
 
     /** {@code nrt_get_version}; empty when the library predates it. */
-    public Optional<NrtVersion> version() throws NrtException {
+    public Optional<NrtVersion> version() {
         return query("nrt_get_version", VERSION, v -> new NrtVersion(v.get(JAVA_LONG, RT_MAJOR),
                 v.get(JAVA_LONG, RT_MINOR), v.get(JAVA_LONG, RT_PATCH), v.get(JAVA_LONG, RT_MAINTENANCE),
                 string(v, RT_DETAIL, 128), string(v, GIT_HASH, 64)));
@@ -156,7 +179,7 @@ public final class NrtLibrary implements AutoCloseable {
      * {@code NEURON_RT_*} selectors: {@code nrt_get_total_vnc_count}, else the deprecated
      * {@code nrt_get_total_nc_count}; empty when the library has neither.
      */
-    public OptionalInt totalCoreCount() throws NrtException {
+    public Optional<Integer> totalCoreCount() {
         return count("nrt_get_total_vnc_count", "nrt_get_total_nc_count");
     }
 
@@ -165,12 +188,12 @@ public final class NrtLibrary implements AutoCloseable {
      * {@code nrt_get_visible_vnc_count}, else {@code nrt_get_visible_nc_count}. Some releases compute
      * it only after {@code nrt_init} and then fail with {@code NRT_FAILURE} or {@code NRT_UNINITIALIZED}.
      */
-    public OptionalInt visibleCoreCount() throws NrtException {
+    public Optional<Integer> visibleCoreCount() {
         return count("nrt_get_visible_vnc_count", "nrt_get_visible_nc_count");
     }
 
     /** {@code nrt_get_instance_info}; empty when the library predates it. */
-    public Optional<NrtInstanceInfo> instanceInfo() throws NrtException {
+    public Optional<NrtInstanceInfo> instanceInfo() {
         return query("nrt_get_instance_info", INSTANCE_INFO, info -> new NrtInstanceInfo(info.get(JAVA_INT, FAMILY),
                 info.get(JAVA_INT, SIZE), string(info, ARCH_NAME, 16), string(info, DEVICE_REVISION, 8)));
     }
@@ -182,7 +205,7 @@ public final class NrtLibrary implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            MemorySegment text = (MemorySegment) STRING_OF_STATUS.invokeExact(fn.get(), status);
+            MemorySegment text = (MemorySegment) Downcalls.STRING_OF_STATUS.invokeExact(fn.get(), status);
             // a static C string: bounded read, NUL-terminated
             return text.equals(MemorySegment.NULL) ? Optional.empty()
                     : Optional.of(text.reinterpret(4096).getString(0));
@@ -191,16 +214,16 @@ public final class NrtLibrary implements AutoCloseable {
         }
     }
 
-    private OptionalInt count(String current, String deprecated) throws NrtException {
+    private Optional<Integer> count(String current, String deprecated) {
         String name = exports(current) ? current : deprecated;
         Optional<MemorySegment> fn = symbol(name);
         if (fn.isEmpty()) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment n = call.allocate(JAVA_INT);
-            check(name, (int) STATUS_OF_POINTER.invokeExact(fn.get(), n));
-            return OptionalInt.of(n.get(JAVA_INT, 0));   // uint32_t: fits an int for <= 64 x 8 cores
+            check(name, (int) Downcalls.STATUS_OF_POINTER.invokeExact(fn.get(), n));
+            return Optional.of(n.get(JAVA_INT, 0));   // uint32_t: fits an int for <= 64 x 8 cores
         } catch (NrtException e) {
             throw e;
         } catch (Throwable t) {
@@ -212,8 +235,7 @@ public final class NrtLibrary implements AutoCloseable {
      * A {@code NRT_STATUS function(struct *, size_t)} query, the struct read by {@code read}; empty when
      * the library predates {@code function}.
      */
-    private <T> Optional<T> query(String function, StructLayout layout, Function<MemorySegment, T> read)
-            throws NrtException {
+    private <T> Optional<T> query(String function, StructLayout layout, Function<MemorySegment, T> read) {
         Optional<MemorySegment> fn = symbol(function);
         if (fn.isEmpty()) {
             return Optional.empty();
@@ -221,7 +243,7 @@ public final class NrtLibrary implements AutoCloseable {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment struct = call.allocate(layout);
             // pass our size: a newer library fills only what an older caller knows (docs/neuron-semantics.md §1.2)
-            check(function, (int) STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), struct, layout.byteSize()));
+            check(function, (int) Downcalls.STATUS_OF_POINTER_SIZE.invokeExact(fn.get(), struct, layout.byteSize()));
             return Optional.of(read.apply(struct));
         } catch (NrtException e) {
             throw e;
@@ -234,7 +256,7 @@ public final class NrtLibrary implements AutoCloseable {
         return symbols.computeIfAbsent(name, lookup::find);
     }
 
-    private static void check(String function, int status) throws NrtException {
+    private static void check(String function, int status) {
         if (status != NrtStatus.SUCCESS) {
             throw new NrtException(function, status);
         }
@@ -248,11 +270,5 @@ public final class NrtLibrary implements AutoCloseable {
             end++;
         }
         return new String(field.asSlice(0, end).toArray(JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** Unloads the library (dlclose); the object is unusable afterwards. */
-    @Override
-    public void close() {
-        arena.close();
     }
 }

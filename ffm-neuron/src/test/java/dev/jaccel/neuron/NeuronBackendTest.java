@@ -271,7 +271,7 @@ class NeuronBackendTest {
         try (FakeNrt nrt = FakeNrt.withConfig(dir, "{\"errors\": {\"nrt_get_version\": \"UNINITIALIZED\"}}")) {
             NeuronInventory inv = new NeuronBackend().discover(context(tree, nrt, Map.of()));
             assertNull(inv.runtimeVersion());
-            assertTrue(inv.notes().contains("runtime version unknown: nrt_get_version returned NRT_UNINITIALIZED (13)"));
+            assertTrue(inv.notes().contains("runtime version unknown: nrt_get_version: NRT_UNINITIALIZED (13)"));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jaccel.neuron;
 
+import dev.jaccel.core.LibraryUnavailableException;
 import dev.jaccel.testkit.FakeNrt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +10,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,12 +30,12 @@ class NrtLibraryTest {
 
     @Test
     void readsVersionCountsAndInstanceInfo() throws Exception {
-        try (FakeNrt fake = FakeNrt.withConfig(dir, CONFIG);
-             NrtLibrary nrt = NrtLibrary.load(Optional.of(fake.path().toString()))) {
+        try (FakeNrt fake = FakeNrt.withConfig(dir, CONFIG)) {
+            NrtLibrary nrt = NrtLibrary.load(Optional.of(fake.path().toString()));
             assertEquals(Optional.of(new NrtVersion(2, 28, 23, 0, "2.28.23.0", "0123abcd")), nrt.version());
             assertEquals("2.28.23.0", nrt.version().orElseThrow().toString());
-            assertEquals(OptionalInt.of(32), nrt.totalCoreCount());
-            assertEquals(OptionalInt.of(8), nrt.visibleCoreCount());
+            assertEquals(Optional.of(32), nrt.totalCoreCount());
+            assertEquals(Optional.of(8), nrt.visibleCoreCount());
             NrtInstanceInfo info = nrt.instanceInfo().orElseThrow();
             assertEquals("TRN1", info.family());
             assertEquals("32XL", info.size());
@@ -51,10 +51,10 @@ class NrtLibraryTest {
 
     @Test
     void the2022AbiFallsBackToTheNcCountsAndLacksTheRest() throws Exception {
-        try (FakeNrt fake = FakeNrt.legacyWithConfig(dir, CONFIG);
-             NrtLibrary nrt = NrtLibrary.load(Optional.of(fake.path().toString()))) {
-            assertEquals(OptionalInt.of(32), nrt.totalCoreCount());
-            assertEquals(OptionalInt.of(8), nrt.visibleCoreCount());
+        try (FakeNrt fake = FakeNrt.legacyWithConfig(dir, CONFIG)) {
+            NrtLibrary nrt = NrtLibrary.load(Optional.of(fake.path().toString()));
+            assertEquals(Optional.of(32), nrt.totalCoreCount());
+            assertEquals(Optional.of(8), nrt.visibleCoreCount());
             assertEquals(Optional.empty(), nrt.version());
             assertEquals(Optional.empty(), nrt.instanceInfo());
             assertEquals(Optional.empty(), nrt.statusText(1));
@@ -77,27 +77,27 @@ class NrtLibraryTest {
     void everyStatusBecomesATypedException(String name, int code) throws Exception {
         String config = "{\"errors\": {\"nrt_get_version\": \"" + name + "\", \"nrt_get_total_vnc_count\": \""
                 + name + "\", \"nrt_get_instance_info\": \"" + name + "\"}}";
-        try (FakeNrt fake = FakeNrt.withConfig(dir, config);
-             NrtLibrary nrt = NrtLibrary.load(Optional.of(fake.path().toString()))) {
+        try (FakeNrt fake = FakeNrt.withConfig(dir, config)) {
+            NrtLibrary nrt = NrtLibrary.load(Optional.of(fake.path().toString()));
             NrtException e = assertThrows(NrtException.class, nrt::version);
             assertEquals(code, e.code());
-            assertEquals("NRT_" + name, e.name());
+            assertEquals("NRT_" + name, e.codeName());
             assertEquals("nrt_get_version", e.function());
-            assertEquals("nrt_get_version returned NRT_" + name + " (" + code + ")", e.getMessage());
+            assertEquals("nrt_get_version: NRT_" + name + " (" + code + ")", e.getMessage());
             assertEquals("nrt_get_total_vnc_count", assertThrows(NrtException.class, nrt::totalCoreCount).function());
             assertEquals(code, assertThrows(NrtException.class, nrt::instanceInfo).code());
-            assertEquals(OptionalInt.of(0), nrt.visibleCoreCount(), "other calls are unaffected");
+            assertEquals(Optional.of(0), nrt.visibleCoreCount(), "other calls are unaffected");
         }
     }
 
     @ParameterizedTest(name = "code {0} -> {1}")
     @CsvSource({"8, unknown(8)", "12, unknown(12)", "999, unknown(999)", "-1, unknown(-1)"})
     void unknownCodesAreNamedUnknown(int code, String name) throws Exception {
-        try (FakeNrt fake = FakeNrt.withConfig(dir, "{\"errors\": {\"nrt_get_version\": " + code + "}}");
-             NrtLibrary nrt = NrtLibrary.load(Optional.of(fake.path().toString()))) {
+        try (FakeNrt fake = FakeNrt.withConfig(dir, "{\"errors\": {\"nrt_get_version\": " + code + "}}")) {
+            NrtLibrary nrt = NrtLibrary.load(Optional.of(fake.path().toString()));
             NrtException e = assertThrows(NrtException.class, nrt::version);
             assertEquals(code, e.code());
-            assertEquals(name, e.name());
+            assertEquals(name, e.codeName());
         }
     }
 
@@ -118,25 +118,37 @@ class NrtLibraryTest {
 
     @Test
     void aMissingExplicitLibraryNamesThePath() {
-        NrtLoadException e = assertThrows(NrtLoadException.class,
+        LibraryUnavailableException e = assertThrows(LibraryUnavailableException.class,
                 () -> NrtLibrary.load(Optional.of(dir.resolve("nope/libnrt.so.1").toString())));
-        assertTrue(e.getMessage().startsWith("cannot load " + dir.resolve("nope/libnrt.so.1")), e.getMessage());
-        assertTrue(e.getMessage().contains("--nrt-library"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot load " + dir.resolve("nope/libnrt.so.1")
+                + " (the Neuron runtime (libnrt))"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("it was named explicitly: check the path"), e.getMessage());
+        assertEquals(LibraryUnavailableException.Reason.NOT_FOUND, e.reason());
     }
 
     @Test
     void withoutTheDefaultFileTheSystemSearchIsTriedAndNamed() {
-        // no libnrt.so.1 on this machine's linker path (CI has none)
-        NrtLoadException e = assertThrows(NrtLoadException.class,
-                () -> NrtLibrary.load(Optional.empty(), List.of(dir.resolve("opt/aws/neuron/lib/libnrt.so.1"))));
-        assertTrue(e.getMessage().startsWith("cannot load libnrt.so.1 (not at " + dir.resolve("opt")), e.getMessage());
-        assertTrue(e.getMessage().contains("install aws-neuronx-runtime-lib or pass --nrt-library"), e.getMessage());
+        // a name nothing answers (the fakes other tests loaded answer libnrt.so.1 by soname)
+        LibraryUnavailableException e = assertThrows(LibraryUnavailableException.class,
+                () -> NrtLibrary.load(Optional.empty(), List.of(dir.resolve("opt/aws/neuron/lib/libnrt.so.1")),
+                        "libnrt-absent.so.1"));
+        assertTrue(e.getMessage().startsWith("cannot load libnrt-absent.so.1 (the Neuron runtime (libnrt))"), e.getMessage());
+        assertTrue(e.getMessage().contains("; not at " + dir.resolve("opt")), e.getMessage());
+        assertTrue(e.getMessage().contains("install aws-neuronx-runtime-lib or give the library's path"), e.getMessage());
+    }
+
+    @Test
+    void theSamePathIsLoadedOnceForTheLifeOfTheJvm() throws Exception {
+        try (FakeNrt fake = FakeNrt.withConfig(dir, CONFIG)) {
+            NrtLibrary a = NrtLibrary.load(Optional.of(fake.path().toString()));
+            assertTrue(a == NrtLibrary.load(Optional.of(fake.path().toAbsolutePath().normalize().toString())));
+        }
     }
 
     @Test
     void theDefaultFileIsUsedWhenPresent() throws Exception {
-        try (FakeNrt fake = FakeNrt.withConfig(dir, CONFIG);
-             NrtLibrary nrt = NrtLibrary.load(Optional.empty(), List.of(dir.resolve("absent.so"), fake.path()))) {
+        try (FakeNrt fake = FakeNrt.withConfig(dir, CONFIG)) {
+            NrtLibrary nrt = NrtLibrary.load(Optional.empty(), List.of(dir.resolve("absent.so"), fake.path()), NrtLibrary.SONAME);
             assertEquals(fake.path().toString(), nrt.source());
             assertEquals("2.28.23.0", nrt.version().orElseThrow().toString());
         }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The MIG capability minors (docs/nvml.md §5.4, as nvidia-ctk {@code internal/nvcaps}, the device
@@ -78,22 +77,22 @@ public final class MigCapabilities {
     }
 
     /** The minor of {@code /dev/nvidia-caps/nvidia-cap<M>} for a capability such as {@code gpu3/gi1/access}. */
-    public OptionalInt minor(String cap) throws IOException {
+    public Optional<Integer> minor(String cap) throws IOException {
         Integer m = minors.get(cap);
         if (m != null) {
-            return OptionalInt.of(m);
+            return Optional.of(m);
         }
         String file = cap.replaceFirst("^gpu(\\d+)/", "gpu$1/mig/");
         Optional<String> text = NvidiaProcFacts.readIfPresent(
                 hostRoot.resolve("proc/driver/nvidia/capabilities").resolve(file));
         if (text.isEmpty()) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         String v = NvidiaProcFacts.parseKeyValues(text.get()).get("DeviceFileMinor");
         try {
-            return v == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(v));
+            return v == null ? Optional.empty() : Optional.of(Integer.parseInt(v));
         } catch (NumberFormatException e) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NvLinkPeer;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.model.UnavailableGpu;
 import dev.jaccel.core.model.VendorInventory;
 import dev.jaccel.core.spi.AcceleratorBackend;
 import dev.jaccel.core.spi.BackendUnavailableException;
@@ -25,7 +26,9 @@ import java.util.OptionalInt;
  * MIG), the host tree for what the kernel publishes ({@code /proc/driver/nvidia}, {@code /proc/devices},
  * device nodes read with {@code stat}, MIG capability minors).
  *
- * <p>A GPU NVML will not open (NO_PERMISSION, GPU_IS_LOST) is left out and named in the notes;
+ * <p>A GPU NVML will not open (NO_PERMISSION, GPU_IS_LOST) is left out and named in the notes and
+ * {@link NvidiaInventory#unavailableGpus()}; a GPU or MIG device whose UUID cannot be read fails the
+ * whole inventory (as NVIDIA's tools do);
  * a fact NVML does not support is {@code null}; a kernel module and userspace library of
  * different versions are diagnosed by name with the cure. Placement facts come from
  * {@link GpuTopology}: the NUMA node (sysfs under the host root, else NVML) and the NVLink peers.
@@ -90,12 +93,16 @@ public final class NvidiaBackend implements AcceleratorBackend {
     }
 
     private static NvidiaInventory inventory(NvmlSession session, Path root, String moduleVersion,
-                                             ProcDevices procDevices, MigCapabilities caps) {
+                                             ProcDevices procDevices, MigCapabilities caps)
+            throws BackendUnavailableException {
         List<String> notes = new ArrayList<>();
         Facts facts = new Facts(notes);
         String cuda = facts.get("CUDA driver version", () -> session.cudaDriverVersion().toString());
         NvmlDevices opened = session.devices();
         opened.failures().forEach((i, e) -> notes.add("GPU " + i + " left out: " + e.getMessage()));
+        // the other GPUs keep their NVML indices: record the left-out ones so that requests can name them
+        List<UnavailableGpu> unavailable = new ArrayList<>();
+        opened.failures().forEach((i, e) -> unavailable.add(new UnavailableGpu(i, e.getMessage())));
         GpuTopology topology = GpuTopology.read(opened, Optional.of(root));
         notes.addAll(topology.notes());
         List<GpuDevice> gpus = new ArrayList<>();
@@ -109,11 +116,11 @@ public final class NvidiaBackend implements AcceleratorBackend {
             DeviceNodes.stat(root, node).ifPresent(control::add);
         }
         return new NvidiaInventory(session.driverVersion(), facts.get("NVML version", session::nvmlVersion), cuda,
-                moduleVersion, gpus, control, notes);
+                moduleVersion, gpus, control, notes, null, unavailable);
     }
 
     private static GpuDevice gpu(int index, NvmlDevice d, Path root, ProcDevices procDevices, MigCapabilities caps,
-                                 GpuTopology topology, Facts facts) {
+                                 GpuTopology topology, Facts facts) throws BackendUnavailableException {
         String busId = facts.get("PCI info", () -> d.pciInfo().busId());
         Integer minor = facts.get("minor number", () -> {
             Optional<Integer> m = d.minorNumber();
@@ -125,9 +132,8 @@ public final class NvidiaBackend implements AcceleratorBackend {
                 return null;
             }
             try {
-                OptionalInt proc = NvidiaProcFacts.gpuInformation(root, busId)
-                        .map(NvidiaProcFacts.GpuInformation::deviceMinor).orElse(OptionalInt.empty());
-                return proc.isPresent() ? proc.getAsInt() : null;
+                return NvidiaProcFacts.gpuInformation(root, busId)
+                        .flatMap(NvidiaProcFacts.GpuInformation::deviceMinor).orElse(null);
             } catch (IOException e) {
                 return null;
             }
@@ -137,7 +143,7 @@ public final class NvidiaBackend implements AcceleratorBackend {
         if (Boolean.TRUE.equals(migEnabled)) {
             List<NvmlDevice> handles = facts.get("MIG devices", d::migDevices);
             for (NvmlDevice m : handles == null ? List.<NvmlDevice>of() : handles) {
-                migs.add(mig(m, minor, root, procDevices, caps, facts));
+                migs.add(mig(m, index, minor, root, procDevices, caps, facts));
             }
         }
         List<DeviceNode> nodes = new ArrayList<>();
@@ -145,7 +151,8 @@ public final class NvidiaBackend implements AcceleratorBackend {
             node(root, "/dev/nvidia" + minor, procDevices.firstMajor("nvidia", "nvidia-frontend"), minor)
                     .ifPresent(nodes::add);
         }
-        return new GpuDevice(index, facts.get("UUID", d::uuid), facts.get("name", d::name),
+        return new GpuDevice(index, identity("GPU " + index + (busId == null ? "" : " (" + busId + ")"), d),
+                facts.get("name", d::name),
                 facts.get("brand", () -> d.brand().name()), facts.get("architecture", () -> d.architecture().name()),
                 facts.get("compute capability", () -> d.computeCapability().toString()), minor, busId,
                 facts.get("memory", () -> d.memory().map(MemoryInfo::total).orElse(null)), migEnabled, migs, nodes,
@@ -162,8 +169,8 @@ public final class NvidiaBackend implements AcceleratorBackend {
         return peers;
     }
 
-    private static MigDevice mig(NvmlDevice m, Integer gpuMinor, Path root, ProcDevices procDevices,
-                                 MigCapabilities caps, Facts facts) {
+    private static MigDevice mig(NvmlDevice m, int gpuIndex, Integer gpuMinor, Path root, ProcDevices procDevices,
+                                 MigCapabilities caps, Facts facts) throws BackendUnavailableException {
         Integer index = facts.get("MIG index", m::index);
         Integer gi = facts.get("GPU instance id", m::gpuInstanceId);
         Integer ci = facts.get("compute instance id", m::computeInstanceId);
@@ -172,8 +179,7 @@ public final class NvidiaBackend implements AcceleratorBackend {
             for (String cap : List.of(MigCapabilities.gpuInstanceCap(gpuMinor, gi),
                     MigCapabilities.computeInstanceCap(gpuMinor, gi, ci))) {
                 Integer capMinor = facts.get("capability " + cap, () -> {
-                    OptionalInt c = caps.minor(cap);
-                    return c.isPresent() ? c.getAsInt() : null;
+                    return caps.minor(cap).orElse(null);
                 });
                 if (capMinor != null) {
                     node(root, "/dev/nvidia-caps/nvidia-cap" + capMinor, procDevices.major("nvidia-caps"), capMinor)
@@ -181,9 +187,32 @@ public final class NvidiaBackend implements AcceleratorBackend {
                 }
             }
         }
-        return new MigDevice(index == null ? -1 : index, facts.get("MIG UUID", m::uuid), gi, ci,
+        return new MigDevice(index == null ? -1 : index,
+                identity("MIG device " + gpuIndex + ":" + (index == null ? "?" : index), m), gi, ci,
                 facts.get("MIG memory", () -> m.memory().map(MemoryInfo::total).orElse(null)), capNodes,
                 facts.get("MIG profile", () -> m.migProfile().orElse(null)));
+    }
+
+    /**
+     * A device's UUID, or the whole NVIDIA inventory fails: a GPU or MIG device without its UUID
+     * can be neither named by a selector nor written into a CDI spec, and NVIDIA's tools stop at
+     * the same point (libnvidia-container {@code src/nvc_info.c} init_nvc_device and
+     * fill_mig_device_info fail the device listing; nvidia-container-toolkit
+     * {@code pkg/nvcdi/full-gpu-nvml.go}: "failed to get device UUID").
+     */
+    private static String identity(String device, NvmlDevice d) throws BackendUnavailableException {
+        try {
+            String uuid = d.uuid();
+            if (uuid == null || uuid.isBlank()) {
+                throw new BackendUnavailableException(device + ": NVML reported an empty UUID");
+            }
+            return uuid;
+        } catch (NvmlException e) {
+            throw new BackendUnavailableException(device + ": its UUID cannot be read (" + e.getMessage()
+                    + "), so its devices cannot be selected or described; "
+                    + (e.is(NvmlReturn.NO_PERMISSION) ? "run as root or give this user access to /dev/nvidia*"
+                    : "check the GPU with nvidia-smi"), e);
+        }
     }
 
     /**

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,12 +86,12 @@ public final class NvidiaProcFacts {
         }
 
         /** "Device Minor": missing on old drivers (lxd issue 3950). */
-        public OptionalInt deviceMinor() {
+        public Optional<Integer> deviceMinor() {
             String v = fields.get("Device Minor");
             try {
-                return v == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(v));
+                return v == null ? Optional.empty() : Optional.of(Integer.parseInt(v));
             } catch (NumberFormatException e) {
-                return OptionalInt.empty();
+                return Optional.empty();
             }
         }
     }

@@ -201,6 +201,115 @@ public final class NvmlDevice {
         return new NvmlDevice(session, ask(() -> lib().parentOfMig(handle)), false);
     }
 
+    // ---- monitoring ----
+
+    /** The current clock of a domain, MHz ({@code nvmlDeviceGetClockInfo}). */
+    public Optional<Integer> clockMHz(ClockType domain) {
+        return ifSupported(() -> lib().clockMHz(handle, domain.value()));
+    }
+
+    /** The highest clock of a domain, MHz ({@code nvmlDeviceGetMaxClockInfo}). */
+    public Optional<Integer> maxClockMHz(ClockType domain) {
+        return ifSupported(() -> lib().maxClockMHz(handle, domain.value()));
+    }
+
+    /** Why the clocks are where they are; empty set: nothing holds them back. */
+    public Optional<Set<ClocksEventReason>> clocksEventReasons() {
+        return clocksEventReasonMask().map(ClocksEventReason::of);
+    }
+
+    /** The raw {@code nvmlClocksEventReason*} mask, with bits {@link ClocksEventReason} does not know yet. */
+    public Optional<Long> clocksEventReasonMask() {
+        return ifSupported(() -> lib().clocksEventReasons(handle));
+    }
+
+    /** The performance state, 0 (P0, fastest) to 15; 32 means unknown to the driver. */
+    public Optional<Integer> performanceState() {
+        return ifSupported(() -> lib().performanceState(handle));
+    }
+
+    public Optional<EccMode> eccMode() {
+        return ifSupported(() -> lib().eccMode(handle));
+    }
+
+    /** An ECC error count ({@code nvmlDeviceGetTotalEccErrors}); empty without ECC. */
+    public Optional<Long> eccErrors(EccCounter counter) {
+        return ifSupported(() -> lib().eccErrors(handle, counter.errorType(), counter.counterType()));
+    }
+
+    public Optional<Integer> pcieLinkGeneration() {
+        return ifSupported(() -> lib().pcieLinkGeneration(handle));
+    }
+
+    /** Lanes in use now (x16, x8, ...): lower than {@link #maxPcieLinkWidth()} on a degraded link. */
+    public Optional<Integer> pcieLinkWidth() {
+        return ifSupported(() -> lib().pcieLinkWidth(handle));
+    }
+
+    public Optional<Integer> maxPcieLinkGeneration() {
+        return ifSupported(() -> lib().maxPcieLinkGeneration(handle));
+    }
+
+    public Optional<Integer> maxPcieLinkWidth() {
+        return ifSupported(() -> lib().maxPcieLinkWidth(handle));
+    }
+
+    /** PCIe throughput in one direction, KB/s over the driver's last sample (20 ms). */
+    public Optional<Integer> pcieThroughputKBps(PcieDirection direction) {
+        return ifSupported(() -> lib().pcieThroughputKBps(handle, direction.value()));
+    }
+
+    /** PCIe replays since the driver loaded: link errors the hardware recovered from. */
+    public Optional<Integer> pcieReplayCounter() {
+        return ifSupported(() -> lib().pcieReplayCounter(handle));
+    }
+
+    /** Energy used since the driver loaded, millijoules (Volta and later): a counter, for rates. */
+    public Optional<Long> energyMillijoules() {
+        return ifSupported(() -> lib().energyMillijoules(handle));
+    }
+
+    public Optional<PowerLimits> powerLimitConstraints() {
+        return ifSupported(() -> lib().powerLimitConstraints(handle));
+    }
+
+    /** Fans on the board; empty for passively cooled data-center boards. */
+    public Optional<Integer> fanCount() {
+        return ifSupported(() -> lib().fanCount(handle));
+    }
+
+    /** The intended speed of one fan, percent of its maximum (may exceed 100). */
+    public Optional<Integer> fanSpeedPercent(int fan) {
+        return ifSupported(() -> lib().fanSpeedPercent(handle, fan));
+    }
+
+    public Optional<Integer> temperatureThresholdCelsius(TemperatureThreshold threshold) {
+        return ifSupported(() -> lib().temperatureThreshold(handle, threshold.value()));
+    }
+
+    public Optional<CodecUtilization> encoderUtilization() {
+        return ifSupported(() -> lib().encoderUtilization(handle));
+    }
+
+    public Optional<CodecUtilization> decoderUtilization() {
+        return ifSupported(() -> lib().decoderUtilization(handle));
+    }
+
+    /** Pages retired for one cause (Kepler to Volta; Ampere and later remap rows instead). */
+    public Optional<List<RetiredPage>> retiredPages(RetirementCause cause) {
+        return ifSupported(() -> lib().retiredPages(handle, cause.value()));
+    }
+
+    /** Whether retired pages wait for a reboot to be retired for good. */
+    public Optional<Boolean> retiredPagesPending() {
+        return ifSupported(() -> lib().retiredPagesPending(handle));
+    }
+
+    /** Row remapping counts (Ampere and later); empty with MIG enabled, where NVML does not report them. */
+    public Optional<RemappedRows> remappedRows() {
+        return ifSupported(() -> lib().remappedRows(handle));
+    }
+
     // ---- topology ----
 
     /**

@@ -1,10 +1,9 @@
 package dev.jaccel.nvml;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /** The {@code nvmlEventType*} masks of nvml.h; a device says which it supports ({@link NvmlDevice#supportedEventTypes()}). */
-public enum NvmlEventType {
+public enum NvmlEventType implements Masks.Bit {
     SINGLE_BIT_ECC_ERROR(0x1L),
     DOUBLE_BIT_ECC_ERROR(0x2L),
     PSTATE(0x4L),
@@ -27,27 +26,18 @@ public enum NvmlEventType {
         this.mask = mask;
     }
 
+    @Override
     public long mask() {
         return mask;
     }
 
     /** The types of a mask; bits this binding does not know are left out. */
     public static Set<NvmlEventType> of(long mask) {
-        Set<NvmlEventType> out = EnumSet.noneOf(NvmlEventType.class);
-        for (NvmlEventType t : values()) {
-            if ((mask & t.mask) != 0) {
-                out.add(t);
-            }
-        }
-        return out;
+        return Masks.decode(NvmlEventType.class, mask);
     }
 
     /** The mask of a set of types. */
     public static long maskOf(Set<NvmlEventType> types) {
-        long mask = 0;
-        for (NvmlEventType t : types) {
-            mask |= t.mask;
-        }
-        return mask;
+        return Masks.encode(types);
     }
 }

@@ -76,6 +76,10 @@ public final class NvmlLibrary {
         I_PIP(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
         I_PPIP(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS),
         I_PJP(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS),
+        I_PIIP(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
+        I_PIPP(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS),
+        I_PIPPP(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+        I_PPPPP(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
         P_I(ADDRESS, JAVA_INT);
 
         final FunctionDescriptor descriptor;
@@ -205,7 +209,58 @@ public final class NvmlLibrary {
                         "nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms)"),
                 v1("nvmlEventSetWait", Shape.I_PPI,
                         "nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set, nvmlEventData_v1_t *data, unsigned int timeoutms)")),
-        EVENT_SET_FREE(current("nvmlEventSetFree", Shape.I_P, "nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set)"));
+        EVENT_SET_FREE(current("nvmlEventSetFree", Shape.I_P, "nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set)")),
+        CLOCK(current("nvmlDeviceGetClockInfo", Shape.I_PIP,
+                "nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t device, nvmlClockType_t type, unsigned int *clock)")),
+        MAX_CLOCK(current("nvmlDeviceGetMaxClockInfo", Shape.I_PIP,
+                "nvmlReturn_t nvmlDeviceGetMaxClockInfo(nvmlDevice_t device, nvmlClockType_t type, unsigned int *clock)")),
+        ECC_MODE(current("nvmlDeviceGetEccMode", Shape.I_PPP,
+                "nvmlReturn_t nvmlDeviceGetEccMode(nvmlDevice_t device, nvmlEnableState_t *current, nvmlEnableState_t *pending)")),
+        ECC_ERRORS(current("nvmlDeviceGetTotalEccErrors", Shape.I_PIIP,
+                "nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, nvmlMemoryErrorType_t errorType, nvmlEccCounterType_t counterType, unsigned long long *eccCounts)")),
+        PCIE_LINK_GENERATION(current("nvmlDeviceGetCurrPcieLinkGeneration", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(nvmlDevice_t device, unsigned int *currLinkGen)")),
+        PCIE_LINK_WIDTH(current("nvmlDeviceGetCurrPcieLinkWidth", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(nvmlDevice_t device, unsigned int *currLinkWidth)")),
+        MAX_PCIE_LINK_GENERATION(current("nvmlDeviceGetMaxPcieLinkGeneration", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(nvmlDevice_t device, unsigned int *maxLinkGen)")),
+        MAX_PCIE_LINK_WIDTH(current("nvmlDeviceGetMaxPcieLinkWidth", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(nvmlDevice_t device, unsigned int *maxLinkWidth)")),
+        PCIE_THROUGHPUT(current("nvmlDeviceGetPcieThroughput", Shape.I_PIP,
+                "nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t device, nvmlPcieUtilCounter_t counter, unsigned int *value)")),
+        PCIE_REPLAY_COUNTER(current("nvmlDeviceGetPcieReplayCounter", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t device, unsigned int *value)")),
+        ENERGY(current("nvmlDeviceGetTotalEnergyConsumption", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long *energy)")),
+        POWER_LIMIT_CONSTRAINTS(current("nvmlDeviceGetPowerManagementLimitConstraints", Shape.I_PPP,
+                "nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice_t device, unsigned int *minLimit, unsigned int *maxLimit)")),
+        FAN_COUNT(current("nvmlDeviceGetNumFans", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetNumFans(nvmlDevice_t device, unsigned int *numFans)")),
+        FAN_SPEED(current("nvmlDeviceGetFanSpeed_v2", Shape.I_PIP,
+                        "nvmlReturn_t nvmlDeviceGetFanSpeed_v2(nvmlDevice_t device, unsigned int fan, unsigned int *speed)"),
+                // the first fan only
+                v1("nvmlDeviceGetFanSpeed", Shape.I_PP, "nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t device, unsigned int *speed)")),
+        TEMPERATURE_THRESHOLD(current("nvmlDeviceGetTemperatureThreshold", Shape.I_PIP,
+                "nvmlReturn_t nvmlDeviceGetTemperatureThreshold(nvmlDevice_t device, nvmlTemperatureThresholds_t thresholdType, unsigned int *temp)")),
+        CLOCKS_EVENT_REASONS(current("nvmlDeviceGetCurrentClocksEventReasons", Shape.I_PP,
+                        "nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t device, unsigned long long *clocksEventReasons)"),
+                // DEPRECATED(13.0): the same mask under its pre-12.x name
+                current("nvmlDeviceGetCurrentClocksThrottleReasons", Shape.I_PP,
+                        "nvmlReturn_t nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t device, unsigned long long *clocksThrottleReasons)")),
+        PERFORMANCE_STATE(current("nvmlDeviceGetPerformanceState", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetPerformanceState(nvmlDevice_t device, nvmlPstates_t *pState)")),
+        ENCODER_UTILIZATION(current("nvmlDeviceGetEncoderUtilization", Shape.I_PPP,
+                "nvmlReturn_t nvmlDeviceGetEncoderUtilization(nvmlDevice_t device, unsigned int *utilization, unsigned int *samplingPeriodUs)")),
+        DECODER_UTILIZATION(current("nvmlDeviceGetDecoderUtilization", Shape.I_PPP,
+                "nvmlReturn_t nvmlDeviceGetDecoderUtilization(nvmlDevice_t device, unsigned int *utilization, unsigned int *samplingPeriodUs)")),
+        RETIRED_PAGES(current("nvmlDeviceGetRetiredPages_v2", Shape.I_PIPPP,
+                        "nvmlReturn_t nvmlDeviceGetRetiredPages_v2(nvmlDevice_t device, nvmlPageRetirementCause_t cause, unsigned int *pageCount, unsigned long long *addresses, unsigned long long *timestamps)"),
+                v1("nvmlDeviceGetRetiredPages", Shape.I_PIPP,
+                        "nvmlReturn_t nvmlDeviceGetRetiredPages(nvmlDevice_t device, nvmlPageRetirementCause_t cause, unsigned int *pageCount, unsigned long long *addresses)")),
+        RETIRED_PAGES_PENDING(current("nvmlDeviceGetRetiredPagesPendingStatus", Shape.I_PP,
+                "nvmlReturn_t nvmlDeviceGetRetiredPagesPendingStatus(nvmlDevice_t device, nvmlEnableState_t *isPending)")),
+        REMAPPED_ROWS(current("nvmlDeviceGetRemappedRows", Shape.I_PPPPP,
+                "nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned int *corrRows, unsigned int *uncRows, unsigned int *isPending, unsigned int *failureOccurred)"));
 
         final List<Name> names;
 
@@ -214,24 +269,79 @@ public final class NvmlLibrary {
         }
     }
 
-    /** The static downcall handles, one per {@link Shape}: created after the first library loaded (native access checked). */
-    private static final class Downcalls {
+    /**
+     * The static downcall handles, one per {@link Shape}, each in its own holder class so that a
+     * shape is linked the first time a call of that shape is made: linking costs milliseconds per
+     * shape in a cold JVM (more than 100 for the first), and a session's first calls use a few of
+     * them. Linking is also a restricted operation: it happens after a library loaded, so a JVM that
+     * denies native access gets the load's clear error rather than a failed class initialisation.
+     */
+    private static final class Link {
         private static final Linker LINKER = Linker.nativeLinker();
-        static final MethodHandle I_ = handle(Shape.I_);
-        static final MethodHandle I_P = handle(Shape.I_P);
-        static final MethodHandle I_PI = handle(Shape.I_PI);
-        static final MethodHandle I_IP = handle(Shape.I_IP);
-        static final MethodHandle I_PP = handle(Shape.I_PP);
-        static final MethodHandle I_PPI = handle(Shape.I_PPI);
-        static final MethodHandle I_PPP = handle(Shape.I_PPP);
-        static final MethodHandle I_PIP = handle(Shape.I_PIP);
-        static final MethodHandle I_PPIP = handle(Shape.I_PPIP);
-        static final MethodHandle I_PJP = handle(Shape.I_PJP);
-        static final MethodHandle P_I = handle(Shape.P_I);
 
-        private static MethodHandle handle(Shape shape) {
+        static MethodHandle handle(Shape shape) {
             return LINKER.downcallHandle(shape.descriptor);
         }
+    }
+
+    private static final class I_ {
+        static final MethodHandle H = Link.handle(Shape.I_);
+    }
+
+    private static final class I_P {
+        static final MethodHandle H = Link.handle(Shape.I_P);
+    }
+
+    private static final class I_PI {
+        static final MethodHandle H = Link.handle(Shape.I_PI);
+    }
+
+    private static final class I_IP {
+        static final MethodHandle H = Link.handle(Shape.I_IP);
+    }
+
+    private static final class I_PP {
+        static final MethodHandle H = Link.handle(Shape.I_PP);
+    }
+
+    private static final class I_PPI {
+        static final MethodHandle H = Link.handle(Shape.I_PPI);
+    }
+
+    private static final class I_PPP {
+        static final MethodHandle H = Link.handle(Shape.I_PPP);
+    }
+
+    private static final class I_PIP {
+        static final MethodHandle H = Link.handle(Shape.I_PIP);
+    }
+
+    private static final class I_PPIP {
+        static final MethodHandle H = Link.handle(Shape.I_PPIP);
+    }
+
+    private static final class I_PJP {
+        static final MethodHandle H = Link.handle(Shape.I_PJP);
+    }
+
+    private static final class I_PIIP {
+        static final MethodHandle H = Link.handle(Shape.I_PIIP);
+    }
+
+    private static final class I_PIPP {
+        static final MethodHandle H = Link.handle(Shape.I_PIPP);
+    }
+
+    private static final class I_PIPPP {
+        static final MethodHandle H = Link.handle(Shape.I_PIPPP);
+    }
+
+    private static final class I_PPPPP {
+        static final MethodHandle H = Link.handle(Shape.I_PPPPP);
+    }
+
+    private static final class P_I {
+        static final MethodHandle H = Link.handle(Shape.P_I);
     }
 
     // ---- struct layouts (x86-64, from nvml.h) ----
@@ -485,84 +595,74 @@ public final class NvmlLibrary {
         throw new IllegalStateException("unexpected checked exception from a downcall", t);
     }
 
-    private static int invoke(Symbol s) {
+    /** A downcall through one of the static handles; what it throws besides errors is a bug, not a code. */
+    @FunctionalInterface
+    private interface Downcall {
+        int call() throws Throwable;
+    }
+
+    private static int downcall(Downcall call) {
         try {
-            return (int) Downcalls.I_.invokeExact(s.expect(Shape.I_).address());
+            return call.call();
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    private static int invoke(Symbol s) {
+        return downcall(() -> (int) I_.H.invokeExact(s.expect(Shape.I_).address()));
     }
 
     private static int invoke(Symbol s, MemorySegment a) {
-        try {
-            return (int) Downcalls.I_P.invokeExact(s.expect(Shape.I_P).address(), a);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_P.H.invokeExact(s.expect(Shape.I_P).address(), a));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b) {
-        try {
-            return (int) Downcalls.I_PI.invokeExact(s.expect(Shape.I_PI).address(), a, b);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_PI.H.invokeExact(s.expect(Shape.I_PI).address(), a, b));
     }
 
     private static int invoke(Symbol s, int a, MemorySegment b) {
-        try {
-            return (int) Downcalls.I_IP.invokeExact(s.expect(Shape.I_IP).address(), a, b);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_IP.H.invokeExact(s.expect(Shape.I_IP).address(), a, b));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b) {
-        try {
-            return (int) Downcalls.I_PP.invokeExact(s.expect(Shape.I_PP).address(), a, b);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_PP.H.invokeExact(s.expect(Shape.I_PP).address(), a, b));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, int c) {
-        try {
-            return (int) Downcalls.I_PPI.invokeExact(s.expect(Shape.I_PPI).address(), a, b, c);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_PPI.H.invokeExact(s.expect(Shape.I_PPI).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, MemorySegment c) {
-        try {
-            return (int) Downcalls.I_PPP.invokeExact(s.expect(Shape.I_PPP).address(), a, b, c);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_PPP.H.invokeExact(s.expect(Shape.I_PPP).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c) {
-        try {
-            return (int) Downcalls.I_PIP.invokeExact(s.expect(Shape.I_PIP).address(), a, b, c);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_PIP.H.invokeExact(s.expect(Shape.I_PIP).address(), a, b, c));
     }
 
     private static int invoke(Symbol s, MemorySegment a, MemorySegment b, int c, MemorySegment d) {
-        try {
-            return (int) Downcalls.I_PPIP.invokeExact(s.expect(Shape.I_PPIP).address(), a, b, c, d);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_PPIP.H.invokeExact(s.expect(Shape.I_PPIP).address(), a, b, c, d));
     }
 
     private static int invoke(Symbol s, MemorySegment a, long b, MemorySegment c) {
-        try {
-            return (int) Downcalls.I_PJP.invokeExact(s.expect(Shape.I_PJP).address(), a, b, c);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (int) I_PJP.H.invokeExact(s.expect(Shape.I_PJP).address(), a, b, c));
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, int b, int c, MemorySegment d) {
+        return downcall(() -> (int) I_PIIP.H.invokeExact(s.expect(Shape.I_PIIP).address(), a, b, c, d));
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c, MemorySegment d) {
+        return downcall(() -> (int) I_PIPP.H.invokeExact(s.expect(Shape.I_PIPP).address(), a, b, c, d));
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, int b, MemorySegment c, MemorySegment d, MemorySegment e) {
+        return downcall(() -> (int) I_PIPPP.H.invokeExact(s.expect(Shape.I_PIPPP).address(), a, b, c, d, e));
+    }
+
+    private static int invoke(Symbol s, MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d, MemorySegment e) {
+        return downcall(() -> (int) I_PPPPP.H.invokeExact(s.expect(Shape.I_PPPPP).address(), a, b, c, d, e));
     }
 
     private static long offset(StructLayout layout, String name) {
@@ -643,7 +743,7 @@ public final class NvmlLibrary {
     public String errorString(int code) {
         try {
             Symbol s = symbol(Fn.ERROR_STRING).expect(Shape.P_I);
-            MemorySegment text = (MemorySegment) Downcalls.P_I.invokeExact(s.address(), code);
+            MemorySegment text = (MemorySegment) P_I.H.invokeExact(s.address(), code);
             return text.equals(MemorySegment.NULL) ? "" : text.reinterpret(1024).getString(0);
         } catch (NvmlException e) {
             return "";
@@ -850,44 +950,260 @@ public final class NvmlLibrary {
         return new Utilization(u.get(JAVA_INT, 0), u.get(JAVA_INT, UTIL_MEMORY));
     }
 
+    /** One call of a list getter: fills {@code count}, and {@code buffer} when it holds {@code capacity} elements. */
+    private interface Fill {
+        int call(MemorySegment count, MemorySegment buffer, int capacity);
+    }
+
+    /** Element {@code i} of a filled buffer of {@code capacity} elements. */
+    private interface Element<T> {
+        T read(MemorySegment buffer, int capacity, int i);
+    }
+
     /**
-     * Running compute processes. Asks for the count first, then over-allocates (processes can
-     * start between the two calls) and retries while the driver still says INSUFFICIENT_SIZE.
-     * The stride follows the name found: 24 bytes for {@code _v3}/{@code _v2}, 16 for the v1 name.
+     * NVML's "count, then fill" protocol: ask with a capacity of 0 (INSUFFICIENT_SIZE with the count,
+     * or SUCCESS when the list is empty), then over-allocate (the list can grow between the calls)
+     * and retry while NVML still says INSUFFICIENT_SIZE.
      */
-    List<ProcessInfo> computeProcesses(MemorySegment device) {
-        Symbol s = symbol(Fn.COMPUTE_PROCESSES);
-        StructLayout element = s.isV1() ? PROCESS_INFO_V1 : PROCESS_INFO;
+    private <T> List<T> list(Symbol s, long bytesPerElement, Fill fill, Element<T> element) {
         int capacity = 0;
         for (int attempt = 0; ; attempt++) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment count = arena.allocate(JAVA_INT);
                 count.set(JAVA_INT, 0, capacity);
-                MemorySegment infos = capacity == 0 ? MemorySegment.NULL
-                        : arena.allocate(element.byteSize() * capacity, element.byteAlignment());
-                int rc = invoke(s, device, count, infos);
+                MemorySegment buffer = capacity == 0 ? MemorySegment.NULL : arena.allocate(bytesPerElement * capacity, 8);
+                int rc = fill.call(count, buffer, capacity);
                 if (rc == NvmlReturn.INSUFFICIENT_SIZE.code() && attempt < 8) {
                     capacity = Math.max(capacity * 2, count.get(JAVA_INT, 0) * 2);
                     continue;
                 }
                 check(rc, s);
                 int n = count.get(JAVA_INT, 0);
-                List<ProcessInfo> out = new ArrayList<>(n);
+                List<T> out = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    MemorySegment p = infos.asSlice(i * element.byteSize(), element.byteSize());
-                    long used = p.get(JAVA_LONG, PROC_MEMORY);
-                    Optional<Integer> gi = s.isV1() ? Optional.empty() : instance(p.get(JAVA_INT, PROC_GI));
-                    Optional<Integer> ci = s.isV1() ? Optional.empty() : instance(p.get(JAVA_INT, PROC_CI));
-                    out.add(new ProcessInfo(p.get(JAVA_INT, 0),
-                            used == NOT_AVAILABLE ? Optional.empty() : Optional.of(used), gi, ci));
+                    out.add(element.read(buffer, capacity, i));
                 }
                 return out;
             }
         }
     }
 
+    /**
+     * Running compute processes; the stride follows the name found: 24 bytes for {@code _v3}/{@code _v2},
+     * 16 for the v1 name (docs/nvml.md §8 on the strides some R535 drivers wrote).
+     */
+    List<ProcessInfo> computeProcesses(MemorySegment device) {
+        Symbol s = symbol(Fn.COMPUTE_PROCESSES);
+        StructLayout element = s.isV1() ? PROCESS_INFO_V1 : PROCESS_INFO;
+        long stride = element.byteSize();
+        return list(s, stride, (count, buffer, capacity) -> invoke(s, device, count, buffer), (buffer, capacity, i) -> {
+            MemorySegment p = buffer.asSlice(i * stride, stride);
+            long used = p.get(JAVA_LONG, PROC_MEMORY);
+            Optional<Integer> gi = s.isV1() ? Optional.empty() : instance(p.get(JAVA_INT, PROC_GI));
+            Optional<Integer> ci = s.isV1() ? Optional.empty() : instance(p.get(JAVA_INT, PROC_CI));
+            return new ProcessInfo(p.get(JAVA_INT, 0), used == NOT_AVAILABLE ? Optional.empty() : Optional.of(used), gi, ci);
+        });
+    }
+
+    /**
+     * Pages retired for one cause: {@code _v2} fills an address array and a timestamp array, the v1
+     * name addresses only.
+     */
+    List<RetiredPage> retiredPages(MemorySegment device, int cause) {
+        Symbol s = symbol(Fn.RETIRED_PAGES);
+        Fill fill = s.isV1()
+                ? (count, buffer, capacity) -> invoke(s, device, cause, count, buffer)
+                : (count, buffer, capacity) -> invoke(s, device, cause, count, buffer,
+                        capacity == 0 ? MemorySegment.NULL : buffer.asSlice(8L * capacity));
+        return list(s, s.isV1() ? 8 : 16, fill, (buffer, capacity, i) -> new RetiredPage(
+                buffer.getAtIndex(JAVA_LONG, i),
+                s.isV1() ? Optional.empty() : Optional.of(buffer.getAtIndex(JAVA_LONG, capacity + (long) i))));
+    }
+
     private static Optional<Integer> instance(int id) {
         return id == NO_INSTANCE ? Optional.empty() : Optional.of(id);
+    }
+
+    // ---- monitoring ----
+
+    int clockMHz(MemorySegment device, int clockType) {
+        return deviceIndexedInt(Fn.CLOCK, device, clockType);
+    }
+
+    int maxClockMHz(MemorySegment device, int clockType) {
+        return deviceIndexedInt(Fn.MAX_CLOCK, device, clockType);
+    }
+
+    EccMode eccMode(MemorySegment device) {
+        int[] v = deviceIntPair(Fn.ECC_MODE, device);
+        return new EccMode(v[0] == 1, v[1] == 1);
+    }
+
+    long eccErrors(MemorySegment device, int errorType, int counterType) {
+        Symbol s = symbol(Fn.ECC_ERRORS);
+        MemorySegment out = scratch();
+        check(invoke(s, device, errorType, counterType, out), s);
+        return out.get(JAVA_LONG, 0);
+    }
+
+    int pcieLinkGeneration(MemorySegment device) {
+        return deviceInt(Fn.PCIE_LINK_GENERATION, device);
+    }
+
+    int pcieLinkWidth(MemorySegment device) {
+        return deviceInt(Fn.PCIE_LINK_WIDTH, device);
+    }
+
+    int maxPcieLinkGeneration(MemorySegment device) {
+        return deviceInt(Fn.MAX_PCIE_LINK_GENERATION, device);
+    }
+
+    int maxPcieLinkWidth(MemorySegment device) {
+        return deviceInt(Fn.MAX_PCIE_LINK_WIDTH, device);
+    }
+
+    int pcieThroughputKBps(MemorySegment device, int counter) {
+        return deviceIndexedInt(Fn.PCIE_THROUGHPUT, device, counter);
+    }
+
+    int pcieReplayCounter(MemorySegment device) {
+        return deviceInt(Fn.PCIE_REPLAY_COUNTER, device);
+    }
+
+    long energyMillijoules(MemorySegment device) {
+        return deviceLong(Fn.ENERGY, device);
+    }
+
+    PowerLimits powerLimitConstraints(MemorySegment device) {
+        int[] v = deviceIntPair(Fn.POWER_LIMIT_CONSTRAINTS, device);
+        return new PowerLimits(v[0], v[1]);
+    }
+
+    int fanCount(MemorySegment device) {
+        return deviceInt(Fn.FAN_COUNT, device);
+    }
+
+    /** {@code nvmlDeviceGetFanSpeed_v2}; the v1 name knows only the first fan (any other is NOT_SUPPORTED). */
+    int fanSpeedPercent(MemorySegment device, int fan) {
+        if (!symbol(Fn.FAN_SPEED).isV1()) {
+            return deviceIndexedInt(Fn.FAN_SPEED, device, fan);
+        }
+        if (fan != 0) {
+            throw new NvmlException(NvmlReturn.NOT_SUPPORTED.code(), "nvmlDeviceGetFanSpeed",
+                    "this NVML has no nvmlDeviceGetFanSpeed_v2: only fan 0 can be read");
+        }
+        return deviceInt(Fn.FAN_SPEED, device);
+    }
+
+    int temperatureThreshold(MemorySegment device, int thresholdType) {
+        return deviceIndexedInt(Fn.TEMPERATURE_THRESHOLD, device, thresholdType);
+    }
+
+    long clocksEventReasons(MemorySegment device) {
+        return deviceLong(Fn.CLOCKS_EVENT_REASONS, device);
+    }
+
+    int performanceState(MemorySegment device) {
+        return deviceInt(Fn.PERFORMANCE_STATE, device);
+    }
+
+    CodecUtilization encoderUtilization(MemorySegment device) {
+        int[] v = deviceIntPair(Fn.ENCODER_UTILIZATION, device);
+        return new CodecUtilization(v[0], v[1]);
+    }
+
+    CodecUtilization decoderUtilization(MemorySegment device) {
+        int[] v = deviceIntPair(Fn.DECODER_UTILIZATION, device);
+        return new CodecUtilization(v[0], v[1]);
+    }
+
+    boolean retiredPagesPending(MemorySegment device) {
+        return deviceInt(Fn.RETIRED_PAGES_PENDING, device) != 0;
+    }
+
+    RemappedRows remappedRows(MemorySegment device) {
+        Symbol s = symbol(Fn.REMAPPED_ROWS);
+        MemorySegment out = scratch();
+        check(invoke(s, device, out, out.asSlice(4), out.asSlice(8), out.asSlice(12)), s);
+        return new RemappedRows(out.get(JAVA_INT, 0), out.get(JAVA_INT, 4), out.get(JAVA_INT, 8) != 0,
+                out.get(JAVA_INT, 12) != 0);
+    }
+
+    // ---- sampling without allocation ----
+
+    /** The functions a {@link GpuSampler} calls, resolved once; {@code null} where this NVML lacks one. */
+    record SamplingPlan(Symbol utilization, Symbol memory, Symbol temperature, Symbol power, Symbol clock,
+                        Symbol energy) {
+    }
+
+    SamplingPlan samplingPlan() {
+        return new SamplingPlan(optional(Fn.UTILIZATION), optional(Fn.MEMORY_INFO), optional(Fn.TEMPERATURE),
+                optional(Fn.POWER_USAGE), optional(Fn.CLOCK), optional(Fn.ENERGY));
+    }
+
+    private Symbol optional(Fn fn) {
+        try {
+            return symbol(fn);
+        } catch (NvmlException e) {
+            return null;
+        }
+    }
+
+    /**
+     * One GPU's metrics into position {@code i} of {@code into}: no object is created, no exception
+     * thrown; NOT_SUPPORTED (or a missing function) leaves {@link GpuSample#UNAVAILABLE}, any other
+     * failure is kept as the GPU's first failure code.
+     */
+    void sample(SamplingPlan plan, MemorySegment device, GpuSample into, int i) {
+        MemorySegment out = scratch();
+        int failure = 0;
+        int rc = plan.utilization() == null ? NOT_SUPPORTED : invoke(plan.utilization(), device, out);
+        into.gpuUtilization[i] = rc == 0 ? out.get(JAVA_INT, 0) : GpuSample.UNAVAILABLE;
+        into.memoryUtilization[i] = rc == 0 ? out.get(JAVA_INT, UTIL_MEMORY) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.memory() == null ? NOT_SUPPORTED : sampleMemory(plan.memory(), device, out);
+        into.memoryUsed[i] = rc == 0 ? out.get(JAVA_LONG, plan.memory().isV1() ? MEM_USED : MEM2_USED) : GpuSample.UNAVAILABLE;
+        into.memoryTotal[i] = rc == 0 ? out.get(JAVA_LONG, plan.memory().isV1() ? MEM_TOTAL : MEM2_TOTAL) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.temperature() == null ? NOT_SUPPORTED : sampleTemperature(plan.temperature(), device, out);
+        into.temperature[i] = rc == 0 ? out.get(JAVA_INT, plan.temperature().isV1() ? 0 : TEMP_VALUE) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.power() == null ? NOT_SUPPORTED : invoke(plan.power(), device, out);
+        into.power[i] = rc == 0 ? out.get(JAVA_INT, 0) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.clock() == null ? NOT_SUPPORTED : invoke(plan.clock(), device, ClockType.SM.value(), out);
+        into.smClock[i] = rc == 0 ? out.get(JAVA_INT, 0) : GpuSample.UNAVAILABLE;
+        failure = firstFailure(failure, rc);
+
+        rc = plan.energy() == null ? NOT_SUPPORTED : invoke(plan.energy(), device, out);
+        into.energy[i] = rc == 0 ? out.get(JAVA_LONG, 0) : GpuSample.UNAVAILABLE;
+        into.failure[i] = firstFailure(failure, rc);
+    }
+
+    private static final int NOT_SUPPORTED = 3;   // NVML_ERROR_NOT_SUPPORTED, as a constant for the hot path
+
+    private static int firstFailure(int failure, int rc) {
+        return failure != 0 || rc == 0 || rc == NOT_SUPPORTED ? failure : rc;
+    }
+
+    private static int sampleMemory(Symbol s, MemorySegment device, MemorySegment out) {
+        if (!s.isV1()) {
+            out.set(JAVA_INT, 0, MEMORY_V2_VERSION);
+        }
+        return invoke(s, device, out);
+    }
+
+    private static int sampleTemperature(Symbol s, MemorySegment device, MemorySegment out) {
+        if (s.isV1()) {
+            return invoke(s, device, TEMPERATURE_GPU, out);
+        }
+        out.set(JAVA_INT, 0, TEMPERATURE_V1_VERSION);
+        out.set(JAVA_INT, TEMP_SENSOR, TEMPERATURE_GPU);
+        return invoke(s, device, out);
     }
 
     // ---- topology and NVLink ----

@@ -52,7 +52,7 @@ public final class NvmlSession implements AutoCloseable {
     }
 
     /** Admits a call, or refuses it once close began. */
-    private void enter() {
+    void enterOrThrow() {
         for (long s = state.get(); ; s = state.get()) {
             if ((s & CLOSED) != 0) {
                 throw new IllegalStateException("the NVML session is closed (" + library.source() + ")");
@@ -63,7 +63,7 @@ public final class NvmlSession implements AutoCloseable {
         }
     }
 
-    /** As {@link #enter()}, but says no instead of throwing. */
+    /** As {@link #enterOrThrow()}, but says no instead of throwing. */
     boolean tryEnter() {
         for (long s = state.get(); ; s = state.get()) {
             if ((s & CLOSED) != 0) {
@@ -85,7 +85,7 @@ public final class NvmlSession implements AutoCloseable {
 
     /** Runs one NVML call inside the session: refused after close, waited for by close. */
     <T> T call(Supplier<T> call) {
-        enter();
+        enterOrThrow();
         try {
             return call.get();
         } finally {
@@ -263,6 +263,16 @@ public final class NvmlSession implements AutoCloseable {
         } finally {
             exit();
         }
+    }
+
+    /** A sampler of the usual metrics of every GPU this process could open. */
+    public GpuSampler sampler() {
+        return new GpuSampler(this, devices());
+    }
+
+    /** A sampler of the usual metrics of {@code gpus} (GPU or MIG handles of this session). */
+    public GpuSampler sampler(List<NvmlDevice> gpus) {
+        return new GpuSampler(this, gpus);
     }
 
     /**

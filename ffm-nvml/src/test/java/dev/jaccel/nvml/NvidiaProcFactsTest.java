@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,9 +55,9 @@ class NvidiaProcFactsTest {
         assertEquals(Optional.of("NVIDIA L4"), l4.model());
         assertEquals(Optional.of("GPU-3291dfa4-fcc4-0110-615b-c894a0d7c689"), l4.uuid());
         assertEquals(Optional.of("0000:70:00.0"), l4.busLocation());
-        assertEquals(OptionalInt.of(4), l4.deviceMinor());
+        assertEquals(Optional.of(4), l4.deviceMinor());
         NvidiaProcFacts.GpuInformation old = NvidiaProcFacts.gpuInformation(tree.root(), "71:00.0").orElseThrow();
-        assertEquals(OptionalInt.empty(), old.deviceMinor(), "old drivers have no Device Minor line");
+        assertEquals(Optional.empty(), old.deviceMinor(), "old drivers have no Device Minor line");
         assertFalse(NvidiaProcFacts.gpuInformation(tree.root(), "0000:72:00.0").isPresent());
     }
 
@@ -67,12 +66,12 @@ class NvidiaProcFactsTest {
         HostTree tree = HostTree.at(root)
                 .file("/proc/driver/nvidia-caps/mig-minors", "config 1\nmonitor 2\ngpu3/gi1/access 12\ngpu3/gi1/ci0/access 13\n");
         MigCapabilities caps = MigCapabilities.read(tree.root());
-        assertEquals(OptionalInt.of(12), caps.minor(MigCapabilities.gpuInstanceCap(3, 1)));
-        assertEquals(OptionalInt.of(13), caps.minor(MigCapabilities.computeInstanceCap(3, 1, 0)));
-        assertEquals(OptionalInt.empty(), caps.minor(MigCapabilities.gpuInstanceCap(0, 1)), "keyed by minor, not index");
+        assertEquals(Optional.of(12), caps.minor(MigCapabilities.gpuInstanceCap(3, 1)));
+        assertEquals(Optional.of(13), caps.minor(MigCapabilities.computeInstanceCap(3, 1, 0)));
+        assertEquals(Optional.empty(), caps.minor(MigCapabilities.gpuInstanceCap(0, 1)), "keyed by minor, not index");
         tree.file("/proc/driver/nvidia/capabilities/gpu0/mig/gi1/access",
                 "DeviceFileMinor: 21\nDeviceFileMode: 292\nDeviceFileModify: 1\n");
-        assertEquals(OptionalInt.of(21), MigCapabilities.read(tree.root()).minor("gpu0/gi1/access"));
+        assertEquals(Optional.of(21), MigCapabilities.read(tree.root()).minor("gpu0/gi1/access"));
         assertEquals(Map.of("config", 1, "monitor", 2), MigCapabilities.parseMigMinors("config 1\nmonitor 2\nnot a line\n"));
     }
 

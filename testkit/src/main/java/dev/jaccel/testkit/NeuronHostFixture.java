@@ -39,7 +39,14 @@ import java.util.Map;
  *      "connected": [12, 3, 4, 1],       // connected_devices "12, 3, 4, 1\n"; absent or []: "\n"
  *      "minor": 0,                       // the node's minor (default: index; differs on a renamed node)
  *      "node": true,                     // false: sysfs only, no /dev node (another container's device)
- *      "unreadable": ["core_count"]}     // these files become directories, so reading them fails
+ *      "unreadable": ["core_count"],     // these files become directories, so reading them fails
+ *      "stats": {                        // optional: the driver's sysfs counters (stats/ and neuron_core<K>/stats/)
+ *        "hostMemory": {"tensors": 4096},               // stats/memory_usage/host_mem/<category>/{total,present,peak}
+ *        "memEccUncorrected": 0, "sramEccUncorrected": 0, // stats/hardware/<name>/{total,present}
+ *        "power": "POWER_STATUS_VALID,1700000000,10.00,55.50,22.25",  // stats/power/utilization
+ *        "cores": [{"deviceMemory": {"tensors": 1024, "model_code": 512},  // device_mem/<category>
+ *                   "success": 10, "failure": 1,                          // status/<name>/{total,present}
+ *                   "inferenceCount": 10, "flopCount": 1000, "modelLoadCount": 1, "ncTimeInUse": 250}]}}
  *   ]
  * }
  * }</pre>
@@ -152,6 +159,56 @@ public final class NeuronHostFixture {
         if (device.path("node").asBoolean(true)) {
             tree.charDevice("/dev/neuron" + index, major, minor);
         }
+        writeStats(tree, dir, device.path("stats"));
+    }
+
+    /**
+     * The counters as the driver's sysfs user guide lays them out: a counter is a directory with
+     * {@code total} and {@code present} (memory also {@code peak}); an {@code other_info} value is a file.
+     */
+    private static void writeStats(HostTree tree, String dir, JsonNode stats) {
+        if (!stats.isObject()) {
+            return;
+        }
+        stats.path("hostMemory").properties().forEach(c ->
+                memoryCounter(tree, dir + "stats/memory_usage/host_mem/" + c.getKey(), c.getValue().asLong()));
+        for (String hw : List.of("memEccUncorrected", "sramEccUncorrected")) {
+            if (stats.has(hw)) {
+                String name = hw.equals("memEccUncorrected") ? "mem_ecc_uncorrected" : "sram_ecc_uncorrected";
+                counter(tree, dir + "stats/hardware/" + name, stats.get(hw).asLong());
+            }
+        }
+        if (stats.has("power")) {
+            tree.file(dir + "stats/power/utilization", stats.get("power").asText() + "\n");
+        }
+        int k = 0;
+        for (JsonNode core : stats.path("cores")) {
+            String c = dir + "neuron_core" + k++ + "/stats/";
+            core.path("deviceMemory").properties().forEach(m ->
+                    memoryCounter(tree, c + "memory_usage/device_mem/" + m.getKey(), m.getValue().asLong()));
+            for (String status : List.of("success", "failure")) {
+                if (core.has(status)) {
+                    counter(tree, c + "status/" + status, core.get(status).asLong());
+                }
+            }
+            Map<String, String> other = Map.of("inferenceCount", "inference_count", "flopCount", "flop_count",
+                    "modelLoadCount", "model_load_count", "ncTimeInUse", "nc_time_in_use");
+            other.forEach((key, file) -> {
+                if (core.has(key)) {
+                    tree.file(c + "other_info/" + file, core.get(key).asLong() + "\n");
+                }
+            });
+        }
+    }
+
+    private static void counter(HostTree tree, String dir, long total) {
+        tree.file(dir + "/total", total + "\n");
+        tree.file(dir + "/present", "0\n");
+    }
+
+    private static void memoryCounter(HostTree tree, String dir, long total) {
+        counter(tree, dir, total);
+        tree.file(dir + "/peak", total + "\n");
     }
 
     private static JsonNode value(JsonNode device, JsonNode defaults, String key) {

@@ -1,6 +1,7 @@
 package dev.jaccel.core.caps;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -36,12 +37,12 @@ public final class DriverCapabilities {
             d.retainAll(supported);
             return d;
         }
-        Set<DriverCapability> asked = DriverCapability.parseSupported(value, VARIABLE + "='" + value + "'");
+        Set<DriverCapability> asked = DriverCapability.parseSupported(value, VARIABLE + "=" + Messages.quote(value));
         if (Arrays.stream(value.split(",")).map(String::trim).anyMatch("all"::equals)) {
             return copy(supported); // 'all' means all the configuration supports
         }
         if (!supported.containsAll(asked)) {
-            throw JaccelException.badInput("unsupported capabilities found in '" + value + "' (allowed '"
+            throw JaccelException.badInput("unsupported capabilities found in " + Messages.quote(value) + " (allowed '"
                     + DriverCapability.join(supported) + "'): change " + VARIABLE
                     + " or the supported-driver-capabilities setting");
         }

@@ -1,6 +1,7 @@
 package dev.jaccel.core.caps;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 
 import java.util.EnumSet;
 import java.util.Locale;
@@ -55,7 +56,7 @@ public enum DriverCapability {
     }
 
     static JaccelException unknown(String source, String name) {
-        return JaccelException.badInput(source + ": unknown driver capability '" + name
-                + "' (known: compat32, compute, display, graphics, ngx, utility, video, all)");
+        return JaccelException.badInput(source + ": unknown driver capability " + Messages.quote(name)
+                + " (known: compat32, compute, display, graphics, ngx, utility, video, all)");
     }
 }

@@ -9,6 +9,7 @@ import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
 import dev.jaccel.core.model.NvLinkPeer;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.model.UnavailableGpu;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,6 +119,14 @@ public final class InventoryJson {
         g.writeArrayFieldStart("notes");
         for (String note : n.notes()) {
             g.writeString(note);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("unavailableDevices");
+        for (UnavailableGpu u : n.unavailableGpus()) {
+            g.writeStartObject();
+            g.writeNumberField("index", u.index());
+            g.writeStringField("reason", u.reason());
+            g.writeEndObject();
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -247,20 +256,26 @@ public final class InventoryJson {
             List<MigDevice> migs = new ArrayList<>();
             for (Object mi : list(d.get("migDevices"), "migDevices")) {
                 Map<String, Object> m = object(mi, "migDevices[]");
-                migs.add(new MigDevice(intValue(m.get("index"), "migDevices[].index"), string(m.get("uuid")),
+                migs.add(new MigDevice(intValue(m.get("index"), "migDevices[].index"), uuid(m.get("uuid"), "migDevices[].uuid"),
                         integer(m.get("gpuInstanceId")), integer(m.get("computeInstanceId")),
                         longValue(m.get("memoryTotalBytes")), nodes(m.get("capabilityNodes")),
                         string(m.get("profile"))));
             }
-            devices.add(new GpuDevice(intValue(d.get("index"), "devices[].index"), string(d.get("uuid")),
+            devices.add(new GpuDevice(intValue(d.get("index"), "devices[].index"), uuid(d.get("uuid"), "devices[].uuid"),
                     string(d.get("name")), string(d.get("brand")), string(d.get("architecture")),
                     string(d.get("computeCapability")), integer(d.get("minor")), string(d.get("pciBusId")),
                     longValue(d.get("memoryTotalBytes")), (Boolean) d.get("migEnabled"), migs,
                     nodes(d.get("deviceNodes")), integer(d.get("numaNode")), peers(d.get("nvLinkPeers"))));
         }
+        List<UnavailableGpu> unavailable = new ArrayList<>();
+        for (Object item : list(o.get("unavailableDevices"), "nvidia.unavailableDevices")) {
+            Map<String, Object> u = object(item, "nvidia.unavailableDevices[]");
+            unavailable.add(new UnavailableGpu(intValue(u.get("index"), "unavailableDevices[].index"),
+                    String.valueOf(u.get("reason"))));
+        }
         return new NvidiaInventory(string(o.get("driverVersion")), string(o.get("nvmlVersion")),
                 string(o.get("cudaDriverVersion")), string(o.get("kernelModuleVersion")), devices,
-                nodes(o.get("controlDeviceNodes")), strings(o.get("notes"), "nvidia.notes"));
+                nodes(o.get("controlDeviceNodes")), strings(o.get("notes"), "nvidia.notes"), null, unavailable);
     }
 
     private static NeuronInventory neuron(Object value) throws IOException {
@@ -352,6 +367,15 @@ public final class InventoryJson {
             return (String) value;
         }
         throw new IOException("expected a string, got " + value);
+    }
+
+    /** A device's UUID: required, because a device is named by it everywhere (no null id). */
+    private static String uuid(Object value, String what) throws IOException {
+        String s = string(value);
+        if (s == null || s.isBlank()) {
+            throw new IOException(what + ": missing (a device without its UUID cannot be selected or described)");
+        }
+        return s;
     }
 
     private static Integer integer(Object value) throws IOException {

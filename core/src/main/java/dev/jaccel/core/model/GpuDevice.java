@@ -8,7 +8,8 @@ import java.util.List;
  * Fields the backend cannot know are {@code null}, never invented.
  *
  * @param index             NVML index (enumeration order; not the device-node minor)
- * @param uuid              {@code GPU-...} UUID
+ * @param uuid              {@code GPU-...} UUID; never null or blank: it is how selectors, plans and CDI
+ *                          specs name the GPU
  * @param minor             minor number of {@code /dev/nvidia<minor>}
  * @param pciBusId          NVML spelling, e.g. {@code 00000000:18:00.0}
  * @param computeCapability e.g. {@code "9.0"}
@@ -21,6 +22,7 @@ public record GpuDevice(int index, String uuid, String name, String brand, Strin
                         Boolean migEnabled, List<MigDevice> migDevices, List<DeviceNode> deviceNodes,
                         Integer numaNode, List<NvLinkPeer> nvLinkPeers) {
     public GpuDevice {
+        Ids.require(uuid, "GPU " + index);
         migDevices = List.copyOf(migDevices);
         deviceNodes = List.copyOf(deviceNodes);
         nvLinkPeers = nvLinkPeers == null ? null : List.copyOf(nvLinkPeers);

@@ -15,28 +15,40 @@ import java.util.List;
  * @param notes               why a device or field is missing (a GPU NVML may not open, a lost GPU)
  * @param driverFiles         the driver's files located under the host root, when known (the snapshot
  *                            carries them); null: the planner locates them when it needs them
+ * @param unavailableGpus     the GPUs NVML counts but will not open, by index (not in {@code devices})
  */
 public record NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
                               String kernelModuleVersion, List<GpuDevice> devices,
                               List<DeviceNode> controlNodes, List<String> notes,
-                              DriverFileIndex driverFiles) implements VendorInventory {
+                              DriverFileIndex driverFiles, List<UnavailableGpu> unavailableGpus)
+        implements VendorInventory {
     public NvidiaInventory {
         devices = List.copyOf(devices);
         controlNodes = List.copyOf(controlNodes);
         notes = List.copyOf(notes);
+        unavailableGpus = List.copyOf(unavailableGpus);
+    }
+
+    /** An inventory in which every GPU NVML counts could be opened. */
+    public NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
+                           String kernelModuleVersion, List<GpuDevice> devices, List<DeviceNode> controlNodes,
+                           List<String> notes, DriverFileIndex driverFiles) {
+        this(driverVersion, nvmlVersion, cudaDriverVersion, kernelModuleVersion, devices, controlNodes, notes,
+                driverFiles, List.of());
     }
 
     /** An inventory whose driver files are not located yet. */
     public NvidiaInventory(String driverVersion, String nvmlVersion, String cudaDriverVersion,
                            String kernelModuleVersion, List<GpuDevice> devices, List<DeviceNode> controlNodes,
                            List<String> notes) {
-        this(driverVersion, nvmlVersion, cudaDriverVersion, kernelModuleVersion, devices, controlNodes, notes, null);
+        this(driverVersion, nvmlVersion, cudaDriverVersion, kernelModuleVersion, devices, controlNodes, notes,
+                null, List.of());
     }
 
     /** The same inventory with its driver files located. */
     public NvidiaInventory withDriverFiles(DriverFileIndex files) {
         return new NvidiaInventory(driverVersion, nvmlVersion, cudaDriverVersion, kernelModuleVersion, devices,
-                controlNodes, notes, files);
+                controlNodes, notes, files, unavailableGpus);
     }
 
     /** An inventory without notes. */

@@ -1,6 +1,7 @@
 package dev.jaccel.core.neuron;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +14,7 @@ import java.util.Set;
  * are refused, naming the id (sdk {@code neuron-runtime/guides/configuration-guide.rst};
  * docs/neuron-semantics.md §3.1, §3.2).
  */
-final class IndexList {
+public final class IndexList {
     /** Far above any host (64 devices x 8 cores); keeps a range from allocating a huge list. */
     static final int MAX_ID = 4095;
 
@@ -36,7 +37,7 @@ final class IndexList {
             int from = number(dash < 0 ? entry : entry.substring(0, dash), entry, what);
             int to = dash < 0 ? from : number(entry.substring(dash + 1), entry, what);
             if (to < from) {
-                throw JaccelException.badInput(what + ": range '" + entry + "' runs backwards (write " + to + "-" + from + ")");
+                throw JaccelException.badInput(what + ": range " + Messages.quote(entry) + " runs backwards (write " + to + "-" + from + ")");
             }
             for (int i = from; i <= to; i++) {
                 if (!seen.add(i)) {
@@ -52,14 +53,14 @@ final class IndexList {
         String t = s.strip();
         if (t.isEmpty() || t.length() > 4 || !t.chars().allMatch(c -> c >= '0' && c <= '9')
                 || Integer.parseInt(t) > MAX_ID) {
-            throw JaccelException.badInput(what + ": '" + entry + "' is not an index or a range a-b of indices (0-"
+            throw JaccelException.badInput(what + ": " + Messages.quote(entry) + " is not an index or a range a-b of indices (0-"
                     + MAX_ID + ")");
         }
         return Integer.parseInt(t);
     }
 
     /** {@code 0-3}, {@code 5}, or {@code 0-1,4} for a sorted list. */
-    static String format(List<Integer> sorted) {
+    public static String format(List<Integer> sorted) {
         StringBuilder sb = new StringBuilder();
         int i = 0;
         while (i < sorted.size()) {

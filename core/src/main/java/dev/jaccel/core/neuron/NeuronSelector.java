@@ -1,6 +1,7 @@
 package dev.jaccel.core.neuron;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.model.NeuronDevice;
 import dev.jaccel.core.model.NeuronInventory;
 
@@ -63,7 +64,7 @@ public final class NeuronSelector {
 
         LinkedHashSet<Integer> chosen = new LinkedHashSet<>();
         if (devicesGiven) {
-            String what = devicesOrigin + "='" + devicesValue.strip() + "'";
+            String what = devicesOrigin + "=" + Messages.quote(devicesValue.strip());
             if (devicesValue.strip().equalsIgnoreCase("all")) {
                 chosen.addAll(byIndex.keySet());
             } else {
@@ -85,7 +86,7 @@ public final class NeuronSelector {
         List<Integer> cores = List.of();
         Map<Integer, int[]> coreLocation = new HashMap<>(); // core id -> {device index, local core}
         if (coresGiven) {
-            String what = CORES + "='" + coresValue.strip() + "'";
+            String what = CORES + "=" + Messages.quote(coresValue.strip());
             cores = IndexList.parse(coresValue, what, "core");
             if (!contiguous(cores)) {
                 throw JaccelException.unsatisfied(what + " is not contiguous and increasing, which the Neuron runtime "

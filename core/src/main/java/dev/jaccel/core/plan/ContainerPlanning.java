@@ -5,8 +5,8 @@ import dev.jaccel.core.config.StartConfig;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.snapshot.InventorySnapshot;
+import dev.jaccel.core.snapshot.InventorySource;
 import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.core.spi.Inventories;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,6 +51,6 @@ public final class ContainerPlanning {
      * discovery through NVML and libnrt.
      */
     public static Inventory inventory(Path snapshot, HostContext host, Consumer<String> warnings) {
-        return InventorySnapshot.read(snapshot, host, warnings).orElseGet(() -> Inventories.discover(host));
+        return InventorySource.read(snapshot, host, warnings).inventory();
     }
 }

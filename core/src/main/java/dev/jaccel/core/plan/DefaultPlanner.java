@@ -123,7 +123,7 @@ public final class DefaultPlanner implements Planner {
                     + "could not be read: " + (inventory.errors().isEmpty() ? "no NVIDIA backend is installed"
                     : String.join("; ", inventory.errors())), null);
         }
-        GpuSelection selection = GpuResolver.resolve(gpuRequest, nvidia, origin);
+        GpuSelection selection = GpuResolver.resolve(gpuRequest, nvidia, origin, warnings::add);
 
         List<DeviceFacts> facts = new ArrayList<>();
         for (GpuDevice g : selection.devicesToCheck()) {

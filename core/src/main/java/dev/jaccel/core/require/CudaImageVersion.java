@@ -1,6 +1,7 @@
 package dev.jaccel.core.require;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,8 +26,8 @@ public final class CudaImageVersion {
     public static String majorMinor(String cudaVersion) {
         Matcher m = SHAPE.matcher(cudaVersion);
         if (!m.matches() || !fitsUint32(m.group(1)) || !fitsUint32(m.group(2)) || !fitsUint32(m.group(3))) {
-            throw JaccelException.badInput("CUDA_VERSION='" + cudaVersion
-                    + "' is not a version (expected MAJOR[.MINOR[.PATCH]], e.g. 12.4.1)");
+            throw JaccelException.badInput("CUDA_VERSION=" + Messages.quote(cudaVersion)
+                    + " is not a version (expected MAJOR[.MINOR[.PATCH]], e.g. 12.4.1)");
         }
         return Long.parseLong(m.group(1)) + "." + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
     }

@@ -17,7 +17,17 @@ public record NumericVersion(List<BigInteger> components, String text) implement
         components = List.copyOf(components);
     }
 
-    /** Parses digits separated by single dots; anything else (empty component, sign, letter) is empty. */
+    /**
+     * Longest component accepted: no driver, CUDA or runtime release comes near it, and BigInteger
+     * parses decimal digits in time quadratic in their number (a 5 MB requirement in an image's
+     * env took 15 minutes of a container start).
+     */
+    static final int MAX_COMPONENT_DIGITS = 64;
+
+    /**
+     * Parses digits separated by single dots; anything else (empty component, sign, letter, a
+     * component of more than {@value #MAX_COMPONENT_DIGITS} digits) is empty.
+     */
     public static Optional<NumericVersion> parse(String text) {
         if (text == null || text.isEmpty()) {
             return Optional.empty();
@@ -26,7 +36,7 @@ public record NumericVersion(List<BigInteger> components, String text) implement
         int start = 0;
         for (int i = 0; i <= text.length(); i++) {
             if (i == text.length() || text.charAt(i) == '.') {
-                if (i == start) {
+                if (i == start || i - start > MAX_COMPONENT_DIGITS) {
                     return Optional.empty();
                 }
                 parts.add(new BigInteger(text.substring(start, i)));

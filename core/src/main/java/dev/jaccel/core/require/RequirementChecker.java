@@ -1,6 +1,7 @@
 package dev.jaccel.core.require;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -39,7 +40,7 @@ public final class RequirementChecker {
             for (DeviceFacts facts : targets) {
                 if (!satisfied(r, facts)) {
                     String first = r.termTexts().getFirst();
-                    throw JaccelException.unsatisfied("unsatisfied condition: " + first
+                    throw JaccelException.unsatisfied("unsatisfied condition: " + Messages.input(first)
                             + (first.startsWith("cuda>=") ? CUDA_HINT : "")
                             + "; the host has " + facts.describe());
                 }
@@ -63,8 +64,8 @@ public final class RequirementChecker {
         }
         if (f.property() == Property.BRAND) {
             if (f.operator() != Operator.EQ && f.operator() != Operator.NE) {
-                throw JaccelException.badInput("invalid expression in " + r.source() + "='" + r.text() + "': '"
-                        + f + "': brand compares with = or != only");
+                throw JaccelException.badInput("invalid expression in " + Messages.input(r.source()) + "="
+                        + Messages.quote(r.text()) + ": " + Messages.quote(f.toString()) + ": brand compares with = or != only");
             }
             return actual == null || f.operator().test(actual.equalsIgnoreCase(f.value()) ? 0 : 1);
         }

@@ -1,6 +1,7 @@
 package dev.jaccel.core.require;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class RequirementParser {
         String name = factor.substring(0, opStart);
         Property property = Property.of(name).orElseThrow(() -> invalid(source, text, factor,
                 name.isEmpty() ? "no property (expected cuda, driver, arch or brand)"
-                        : "unknown property '" + name + "' (expected cuda, driver, arch or brand)"));
+                        : "unknown property " + Messages.quote(name) + " (expected cuda, driver, arch or brand)"));
         Operator operator = null;
         for (Operator op : Operator.values()) {
             if (factor.startsWith(op.symbol(), opStart)) {
@@ -65,13 +66,13 @@ public final class RequirementParser {
             throw invalid(source, text, factor, "unknown operator (expected one of = != < <= > >=)");
         }
         if (property.isVersion() && NumericVersion.parse(value).isEmpty()) {
-            throw invalid(source, text, factor, "'" + value + "' is not a version (digits and dots only)");
+            throw invalid(source, text, factor, Messages.quote(value) + " is not a version (digits and dots only)");
         }
         return new Factor(property, operator, value);
     }
 
     private static JaccelException invalid(String source, String text, String factor, String why) {
-        return JaccelException.badInput("invalid expression in " + source + "='" + text + "': '" + factor
-                + "': " + why);
+        return JaccelException.badInput("invalid expression in " + Messages.input(source) + "=" + Messages.quote(text) + ": "
+                + Messages.quote(factor) + ": " + why);
     }
 }

@@ -1,14 +1,18 @@
 package dev.jaccel.core.select;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.model.GpuDevice;
 import dev.jaccel.core.model.MigDevice;
 import dev.jaccel.core.model.NvidiaInventory;
 import dev.jaccel.core.model.PciBusId;
+import dev.jaccel.core.model.UnavailableGpu;
+import dev.jaccel.core.neuron.IndexList;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,11 +35,19 @@ public final class GpuResolver {
     private GpuResolver() {
     }
 
-    /** @param origin names the input in messages ({@code NVIDIA_VISIBLE_DEVICES}, ...) */
-    public static GpuSelection resolve(GpuRequest request, NvidiaInventory inventory, String origin) {
+    /**
+     * @param origin   names the input in messages ({@code NVIDIA_VISIBLE_DEVICES}, ...)
+     * @param warnings told when {@code all} leaves out a GPU the driver counts but will not open
+     */
+    public static GpuSelection resolve(GpuRequest request, NvidiaInventory inventory, String origin,
+                                       Consumer<String> warnings) {
         // instanceof, not a pattern switch: on the container path a type switch's first run spins
         // classes at run time that no AOT cache holds (docs/perf/README.md)
         if (request instanceof GpuRequest.All) {
+            for (UnavailableGpu u : inventory.unavailableGpus()) {
+                warnings.accept(origin + "=all leaves out GPU " + u.index() + ", which the driver counts but "
+                        + "will not open (" + u.reason() + "); " + usable(inventory));
+            }
             return all(inventory);
         }
         if (request instanceof GpuRequest.Ids ids) {
@@ -119,7 +131,7 @@ public final class GpuResolver {
                     }
                 }
             }
-            throw unknown(id, origin, inventory);
+            throw missing(id, gpu, origin, inventory);
         }
         return Optional.empty();
     }
@@ -137,7 +149,7 @@ public final class GpuResolver {
         if (INDEX.matcher(id).matches()) {
             int index = Integer.parseInt(id);
             return inventory.devices().stream().filter(g -> g.index() == index).findFirst()
-                    .orElseThrow(() -> unknown(id, origin, inventory));
+                    .orElseThrow(() -> missing(id, index, origin, inventory));
         }
         Optional<PciBusId> bus = PciBusId.parse(id);
         if (bus.isPresent()) {
@@ -148,7 +160,7 @@ public final class GpuResolver {
             }
             throw unknown(id, origin, inventory);
         }
-        throw JaccelException.badInput(origin + ": '" + id + "' is not a GPU index, GPU UUID (GPU-...), PCI bus id "
+        throw JaccelException.badInput(origin + ": " + Messages.quote(id) + " is not a GPU index, GPU UUID (GPU-...), PCI bus id "
                 + "(0000:18:00.0), MIG UUID (MIG-...), <gpu>:<mig>, all, none or void");
     }
 
@@ -158,15 +170,41 @@ public final class GpuResolver {
 
     private static void requireBody(String id, String prefix, String origin) {
         if (id.length() == prefix.length() || id.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw JaccelException.badInput(origin + ": '" + id + "' is not a whole " + prefix + "... UUID");
+            throw JaccelException.badInput(origin + ": " + Messages.quote(id) + " is not a whole " + prefix + "... UUID");
         }
     }
 
     /** libnvidia-container's words: {@code device error: <id>: unknown device}. */
     private static JaccelException unknown(String id, String origin, NvidiaInventory inventory) {
-        int n = inventory.devices().size();
-        return JaccelException.unsatisfied("device error: " + id + ": unknown device (from " + origin
-                + "; this host has " + (n == 0 ? "no GPUs" : n + " GPU" + (n == 1 ? "" : "s")
-                + ", indices 0-" + (n - 1)) + ")");
+        return JaccelException.unsatisfied("device error: " + Messages.input(id) + ": unknown device (from " + origin
+                + "; " + usable(inventory) + ")");
+    }
+
+    /** An index that names no GPU: unknown, or a GPU the driver counts but will not open (said with its reason). */
+    private static JaccelException missing(String id, int gpuIndex, String origin, NvidiaInventory inventory) {
+        for (UnavailableGpu u : inventory.unavailableGpus()) {
+            if (u.index() == gpuIndex) {
+                return JaccelException.unsatisfied("device error: " + Messages.input(id) + ": GPU " + gpuIndex
+                        + " is unavailable: " + u.reason() + " (from " + origin + "; " + usable(inventory) + ")");
+            }
+        }
+        return unknown(id, origin, inventory);
+    }
+
+    /**
+     * The GPUs a request can name, by their real NVML indices: "this host has 8 GPUs, indices 0-7",
+     * or with GPU 0 lost "this host has 7 usable GPUs, indices 1-7; GPU 0 is unavailable".
+     */
+    private static String usable(NvidiaInventory inventory) {
+        List<Integer> indices = inventory.devices().stream().map(GpuDevice::index).sorted().toList();
+        int n = indices.size();
+        List<Integer> lost = inventory.unavailableGpus().stream().map(UnavailableGpu::index).sorted().toList();
+        String kind = lost.isEmpty() ? "GPU" : "usable GPU";
+        String gpus = n == 0 ? "no " + kind + "s"
+                : n + " " + kind + (n == 1 ? ", index " : "s, indices ") + IndexList.format(indices);
+        String unavailable = lost.isEmpty() ? ""
+                : lost.size() == 1 ? "; GPU " + lost.getFirst() + " is unavailable"
+                : "; GPUs " + IndexList.format(lost) + " are unavailable";
+        return "this host has " + gpus + unavailable;
     }
 }

@@ -1,6 +1,7 @@
 package dev.jaccel.core.select;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.host.ProcDevices;
 import dev.jaccel.core.model.DeviceNode;
 import dev.jaccel.core.spi.HostContext;
@@ -50,10 +51,10 @@ public enum MigControl {
         }
         if (!privileged) {
             throw JaccelException.badInput("cannot set " + variable.substring("NVIDIA_".length())
-                    + " in non privileged container (" + variable + "='" + value + "' needs CAP_SYS_ADMIN)");
+                    + " in non privileged container (" + variable + "=" + Messages.quote(value) + " needs CAP_SYS_ADMIN)");
         }
         if (!value.trim().equals("all")) {
-            throw JaccelException.badInput(variable + "='" + value + "': only 'all' devices are currently supported");
+            throw JaccelException.badInput(variable + "=" + Messages.quote(value) + ": only 'all' devices are currently supported");
         }
         if (specificMigSelected) {
             throw JaccelException.badInput("cannot enable " + feature + " with specific MIG devices selected ("

@@ -10,6 +10,7 @@ import dev.jaccel.core.model.NvLinkPeer;
 import dev.jaccel.core.model.NvidiaInventory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -119,5 +120,18 @@ class InventoryJsonTest {
             "{} {}", "{\"a\":1,\"a\":2}", "{\"neuron\": {\"devices\": [{\"index\": 0, \"deviceNode\": {}}]}}"})
     void malformedSnapshotsAreIoErrors(String json) {
         assertThrows(IOException.class, () -> InventoryJson.read(json));
+    }
+
+    /** No null id anywhere: a document with a GPU or MIG device without its UUID is refused, naming the field. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"nvidia\": {\"devices\": [{\"index\": 0, \"uuid\": null}]}}          | devices[].uuid: missing",
+            "{\"nvidia\": {\"devices\": [{\"index\": 0}]}}                          | devices[].uuid: missing",
+            "{\"nvidia\": {\"devices\": [{\"index\": 0, \"uuid\": \" \"}]}}          | devices[].uuid: missing",
+            "{\"nvidia\": {\"devices\": [{\"index\": 0, \"uuid\": \"GPU-1\", \"migDevices\": [{\"index\": 0, \"uuid\": null}]}]}} | migDevices[].uuid: missing",
+    })
+    void aDeviceWithoutItsUuidIsRefused(String json, String message) {
+        IOException e = assertThrows(IOException.class, () -> InventoryJson.read(json));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 }

@@ -60,7 +60,7 @@ class ParserPropertiesTest {
     @Property(tries = 1000)
     void visibleDevices(@ForAll("selectorish") String value) {
         documented(() -> GpuResolver.resolve(NvidiaVisibleDevices.interpret(NvidiaVisibleDevices.split(value)),
-                HOST.nvidia(), "NVIDIA_VISIBLE_DEVICES"), ExitCode.USAGE, ExitCode.UNSATISFIED);
+                HOST.nvidia(), "NVIDIA_VISIBLE_DEVICES", w -> { }), ExitCode.USAGE, ExitCode.UNSATISFIED);
     }
 
     @Property(tries = 1000)

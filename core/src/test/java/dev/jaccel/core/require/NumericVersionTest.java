@@ -4,7 +4,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NumericVersionTest {
@@ -32,5 +35,12 @@ class NumericVersionTest {
     @ValueSource(strings = {"", ".", "9.", ".9", "9..0", "v9", "-9", "+9", "9.0a", "9 .0", "nine"})
     void refusesAnythingButDigitsAndSingleDots(String text) {
         assertTrue(NumericVersion.parse(text).isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0} digits, then {1}")
+    @CsvSource({"64, '', true", "65, '', false", "5242880, '', false", "5242880, ., false", "3, .1, true"})
+    void aHugeComponentIsRefusedInLinearTime(int digits, String rest, boolean version) {
+        String text = "1".repeat(digits) + rest;
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertEquals(version, NumericVersion.parse(text).isPresent()));
     }
 }

@@ -4,11 +4,13 @@ import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.fixtures.TestHosts;
 import dev.jaccel.core.model.NvidiaInventory;
+import dev.jaccel.core.model.UnavailableGpu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.jaccel.core.fixtures.TestHosts.gpuUuid;
@@ -16,6 +18,7 @@ import static dev.jaccel.core.fixtures.TestHosts.migUuid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** libnvidia-container select_devices matching on the 8-GPU MIG host (docs/nvidia-container-semantics.md §1.1, §10 fact 2). */
 class GpuResolverTest {
@@ -23,7 +26,7 @@ class GpuResolverTest {
 
     static List<String> resolve(String value) {
         return GpuResolver.resolve(NvidiaVisibleDevices.interpret(NvidiaVisibleDevices.split(value)), DGX,
-                "NVIDIA_VISIBLE_DEVICES").ids();
+                "NVIDIA_VISIBLE_DEVICES", w -> fail("no warning expected: " + w)).ids();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -83,9 +86,47 @@ class GpuResolverTest {
         assertTrue(e.getMessage().startsWith("NVIDIA_VISIBLE_DEVICES: '" + id + "'"), e.getMessage());
     }
 
+    /** DGX with the GPUs at {@code lost} (NVML indices) fallen off the bus: the others keep their indices. */
+    static NvidiaInventory losing(int... lost) {
+        List<Integer> gone = java.util.Arrays.stream(lost).boxed().toList();
+        return new NvidiaInventory(DGX.driverVersion(), DGX.nvmlVersion(), DGX.cudaDriverVersion(),
+                DGX.kernelModuleVersion(), DGX.devices().stream().filter(g -> !gone.contains(g.index())).toList(),
+                DGX.controlNodes(), List.of(), null, gone.stream().map(i -> new UnavailableGpu(i,
+                        "nvmlDeviceGetHandleByIndex_v2: GPU_IS_LOST (15): GPU is lost")).toList());
+    }
+
+    @ParameterizedTest(name = "{1} with GPUs {0} lost")
+    @CsvSource(delimiter = '|', value = {
+            // lost NVML indices | NVIDIA_VISIBLE_DEVICES | the refusal (exit 3)
+            "0   | 0    | device error: 0: GPU 0 is unavailable: nvmlDeviceGetHandleByIndex_v2: GPU_IS_LOST (15): GPU is lost (from NVIDIA_VISIBLE_DEVICES; this host has 7 usable GPUs, indices 1-7; GPU 0 is unavailable)",
+            "0   | 8    | device error: 8: unknown device (from NVIDIA_VISIBLE_DEVICES; this host has 7 usable GPUs, indices 1-7; GPU 0 is unavailable)",
+            "3   | 1,3  | device error: 3: GPU 3 is unavailable: nvmlDeviceGetHandleByIndex_v2: GPU_IS_LOST (15): GPU is lost (from NVIDIA_VISIBLE_DEVICES; this host has 7 usable GPUs, indices 0-2,4-7; GPU 3 is unavailable)",
+            "6   | 6:0  | device error: 6:0: GPU 6 is unavailable: nvmlDeviceGetHandleByIndex_v2: GPU_IS_LOST (15): GPU is lost (from NVIDIA_VISIBLE_DEVICES; this host has 7 usable GPUs, indices 0-5,7; GPU 6 is unavailable)",
+            "0 7 | 7    | device error: 7: GPU 7 is unavailable: nvmlDeviceGetHandleByIndex_v2: GPU_IS_LOST (15): GPU is lost (from NVIDIA_VISIBLE_DEVICES; this host has 6 usable GPUs, indices 1-6; GPUs 0,7 are unavailable)",
+    })
+    void aLostGpuIsNamedByItsRealIndex(String lost, String value, String message) {
+        NvidiaInventory host = losing(java.util.Arrays.stream(lost.split(" ")).mapToInt(Integer::parseInt).toArray());
+        JaccelException e = assertThrows(JaccelException.class, () -> GpuResolver.resolve(
+                NvidiaVisibleDevices.interpret(NvidiaVisibleDevices.split(value)), host, "NVIDIA_VISIBLE_DEVICES", w -> { }));
+        assertEquals(ExitCode.UNSATISFIED, e.exitCode());
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void allWarnsOfEachLostGpuAndTheOthersKeepTheirIndices() {
+        List<String> warnings = new ArrayList<>();
+        GpuSelection s = GpuResolver.resolve(GpuRequest.ALL, losing(0), "NVIDIA_VISIBLE_DEVICES", warnings::add);
+        assertEquals(List.of("NVIDIA_VISIBLE_DEVICES=all leaves out GPU 0, which the driver counts but will not open "
+                + "(nvmlDeviceGetHandleByIndex_v2: GPU_IS_LOST (15): GPU is lost); this host has 7 usable GPUs, "
+                + "indices 1-7; GPU 0 is unavailable"), warnings);
+        assertEquals(List.of(1, 2, 3, 4, 5), s.gpus().stream().map(g -> g.index()).toList());
+        assertEquals(gpuUuid(1), GpuResolver.resolve(new GpuRequest.Ids(List.of("1")), losing(0), "x", w -> { })
+                .ids().getFirst(), "index 1 is still GPU 1");
+    }
+
     @Test
     void parentsOfSelectedMigDevicesAreChecked() {
-        GpuSelection s = GpuResolver.resolve(new GpuRequest.Ids(List.of("6:0", "6:1", "1")), DGX, "x");
+        GpuSelection s = GpuResolver.resolve(new GpuRequest.Ids(List.of("6:0", "6:1", "1")), DGX, "x", w -> { });
         assertEquals(List.of(1, 6), s.devicesToCheck().stream().map(g -> g.index()).sorted().toList());
     }
 }

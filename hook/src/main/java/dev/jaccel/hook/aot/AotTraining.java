@@ -33,8 +33,10 @@ import java.util.stream.Stream;
  * training is safe on a production host against its real driver. {@code --simulated} (for build
  * machines, on the testkit's simulated host) adds the GPU hook runs that create device nodes: they
  * go under the private directory's rootfs, and the device-cgroup allow rules go to the group of a
- * {@code sleep} child, which is this JVM's group. {@code --container-path-only} leaves out the
- * picocli commands (a smaller cache, for measuring what the extra classes cost the hook). A
+ * {@code sleep} child, which is this JVM's group. {@code --container-path SNAPSHOT} trains the
+ * container path's own cache: the shim and the hook reading that snapshot, nothing else (no discovery,
+ * no command line), because a JVM started with an AOT cache loads every class the cache holds; the
+ * snapshot is written beforehand by another JVM ({@code bin/jaccel aot-train} does). A
  * scenario that fails is reported on stderr and training goes on: a missing piece leaves the cache
  * less complete, never wrong.
  */
@@ -58,8 +60,10 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        boolean simulated = List.of(args).contains("--simulated");
-        boolean containerPathOnly = List.of(args).contains("--container-path-only");
+        List<String> options = List.of(args);
+        boolean simulated = options.contains("--simulated");
+        int at = options.indexOf("--container-path");
+        Path startSnapshot = at >= 0 && at + 1 < args.length ? Path.of(args[at + 1]) : null;
         Map<String, String> env = System.getenv();
         Path work = Files.createTempDirectory("jaccel-aot-train");
         int failed = 0;
@@ -67,35 +71,28 @@ public final class AotTraining {
         try {
             Path plain = bundle(work.resolve("plain"), List.of("PATH=/usr/bin:/bin"));
             Path gpus = bundle(work.resolve("gpus"), CUDA_ENV);
-            Path snapshot = work.resolve("inventory.json");
+            Path snapshot = startSnapshot != null ? startSnapshot : work.resolve("inventory.json");
             Map<String, String> withSnapshot = with(env, "JACCEL_SNAPSHOT", snapshot.toString());
             Map<String, String> withoutSnapshot = with(env, "JACCEL_SNAPSHOT", work.resolve("none.json").toString());
 
             failed += scenario("hook prestart, no accelerator requested", state(plain, ProcessHandle.current().pid()),
                     (in, out, err) -> Main.run(new String[] {"hook", "prestart"}, in, out, err, env));
-            if (!containerPathOnly) {
+            if (startSnapshot == null) {
                 failed += scenario("devices --json", new byte[0],
                         (in, out, err) -> Main.run(new String[] {"devices", "--json"}, in, out, err, env));
                 failed += scenario("plan, all GPUs with a CUDA requirement", new byte[0], (in, out, err) -> Main.run(
                         new String[] {"plan", "--env", CUDA_ENV.get(1), "--env", CUDA_ENV.get(2), "--env", CUDA_ENV.get(3),
                                 "--env", CUDA_ENV.get(4)}, in, out, err, env));
-            }
-            if (containerPathOnly) {
-                // the snapshot the container path reads, written without the command line (picocli stays out of the cache)
-                failed += scenario("snapshot", new byte[0], (in, out, err) -> {
-                    HostContext host = HostContext.resolve(env, null, null, null);
-                    InventorySnapshot.write(snapshot, Inventories.discover(host), host);
-                    return 0;
-                });
-            } else {
                 failed += scenario("inventory refresh", new byte[0], (in, out, err) ->
                         Main.run(new String[] {"inventory", "refresh", "--output", snapshot.toString()}, in, out, err, env));
             }
             // the shim as bin/jaccel runs it: the JVM edits the spec and returns, the launcher execs runc
             failed += scenario("runtime run (launcher mode), from the snapshot", new byte[0],
                     (in, out, err) -> runtime(gpus, in, out, err, withSnapshot));
-            failed += scenario("runtime run (launcher mode), from NVML (no snapshot)", new byte[0],
-                    (in, out, err) -> runtime(gpus, in, out, err, withoutSnapshot));
+            if (startSnapshot == null) {
+                failed += scenario("runtime run (launcher mode), from NVML (no snapshot)", new byte[0],
+                        (in, out, err) -> runtime(gpus, in, out, err, withoutSnapshot));
+            }
             if (simulated) {
                 // the "container process": a sleeper in a mount namespace of its own (util-linux unshare),
                 // and a spec that names its cgroup, so the hook's checks of the state's pid pass
@@ -105,12 +102,14 @@ public final class AotTraining {
                 Files.writeString(gpus.resolve("config.json"), config(CUDA_ENV, cgroup));
                 failed += scenario("hook prestart, all GPUs, from the snapshot", state(gpus, pid),
                         (in, out, err) -> Main.run(new String[] {"hook", "prestart"}, in, out, err, withSnapshot));
-                deleteTree(gpus.resolve("rootfs/dev"));
-                Files.createDirectories(gpus.resolve("rootfs/dev"));
-                failed += scenario("hook prestart, all GPUs, from NVML (no snapshot)", state(gpus, pid),
-                        (in, out, err) -> Main.run(new String[] {"hook", "prestart"}, in, out, err, withoutSnapshot));
+                if (startSnapshot == null) {
+                    deleteTree(gpus.resolve("rootfs/dev"));
+                    Files.createDirectories(gpus.resolve("rootfs/dev"));
+                    failed += scenario("hook prestart, all GPUs, from NVML (no snapshot)", state(gpus, pid),
+                            (in, out, err) -> Main.run(new String[] {"hook", "prestart"}, in, out, err, withoutSnapshot));
+                }
             }
-            if (!containerPathOnly) {
+            if (startSnapshot == null) {
                 failed += scenario("--help", new byte[0], (in, out, err) -> Main.run(new String[] {"--help"}, in, out, err, env));
             }
         } finally {

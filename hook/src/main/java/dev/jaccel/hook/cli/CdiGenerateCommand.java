@@ -3,10 +3,10 @@ package dev.jaccel.hook.cli;
 import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.cdi.CdiGenerator;
 import dev.jaccel.core.cdi.CdiSpec;
 import dev.jaccel.core.cdi.CdiSpecJson;
-import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.config.JaccelConfig;
 import dev.jaccel.core.plan.NeuronDeviceNames;
@@ -22,8 +22,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code jaccel cdi generate}: one CDI spec per vendor, {@code nvidia.com/gpu} and
@@ -37,7 +39,10 @@ import java.util.Map;
         "Files: without --output, <DIR>/jaccel-nvidia.json and <DIR>/jaccel-neuron.json, DIR being --output-dir",
         "(default: the configuration's cdi.output-dir, /etc/cdi unless set); the file of a vendor that has no",
         "device any more is removed. With --output FILE,",
-        "FILE when there is one kind, else <FILE stem>-nvidia<.ext> and <FILE stem>-neuron<.ext>."})
+        "FILE when there is one kind, else <FILE stem>-nvidia<.ext> and <FILE stem>-neuron<.ext>.",
+        "",
+        "A vendor whose kernel module is loaded but whose driver cannot be read (NVML fails) is an error (exit 4):",
+        "nothing is written or removed, so the specs of the last good run stay in place."})
 public final class CdiGenerateCommand implements Runnable {
     private final Invocation invocation;
 
@@ -89,21 +94,16 @@ public final class CdiGenerateCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        Inventory inventory;
-        if (inventoryFile != null) {
-            inventory = InventoryFile.read(inventoryFile);
-        } else {
-            inventory = Inventories.discover(host);
-            Path file = snapshot != null ? snapshot : config.snapshotPath(env);
-            Snapshots.write(file, inventory, host, "--snapshot");
-            out.println("wrote " + file + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");
-        }
+        Inventory inventory = inventoryFile != null ? InventoryFile.read(inventoryFile) : Inventories.discover(host);
+        // a loaded driver that cannot be read is a failure, not "no devices": keep every spec as it is
+        Snapshots.requireUsableDrivers(inventory, host, vendor == null ? Set.of("nvidia", "neuron") : Set.of(vendor.name()),
+                "nothing was written: the existing CDI specs and inventory snapshot are kept");
         Snapshots.warn(inventory, err);
 
         List<CdiSpec> specs = new ArrayList<>();
         List<CdiSpec> generated;
         try {
-            generated = CdiGenerator.generate(inventory, host, w -> err.println("jaccel: warning: " + w));
+            generated = CdiGenerator.generate(inventory, host, w -> Diagnostics.warning(err, w));
         } catch (IllegalArgumentException e) {
             throw JaccelException.badInput("the inventory cannot be written as CDI: " + e.getMessage());
         }
@@ -111,6 +111,15 @@ public final class CdiGenerateCommand implements Runnable {
             if (vendor == null || Vendor.of(s) == vendor) {
                 specs.add(s);
             }
+        }
+        // another spec declaring the same devices in the same folder makes the runtime refuse them all
+        for (CdiSpec s : specs) {
+            clashes(target(s, specs.size(), dir), s, config.cdiSpecDirs(), err);
+        }
+        if (inventoryFile == null) {
+            Path file = snapshot != null ? snapshot : config.snapshotPath(env);
+            Snapshots.write(file, inventory, host, "--snapshot");
+            out.println("wrote " + file + " (inventory snapshot: " + Snapshots.describe(inventory) + ")");
         }
         if (specs.isEmpty()) {
             throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE,
@@ -124,11 +133,38 @@ public final class CdiGenerateCommand implements Runnable {
         }
         for (CdiSpec s : specs) {
             Path file = target(s, specs.size(), dir);
-            write(file, CdiSpecJson.toBytes(s));
+            write(file, CdiSpecJson.toBytes(s), err);
             out.println("wrote " + file + " (" + s.kind() + ": " + s.devices().size() + " devices)");
         }
         if (output == null) {
             removeVanished(specs, dir, out);
+        }
+    }
+
+    /**
+     * Refuses (exit 2, before anything is written) a spec whose devices another spec in the same
+     * folder already declares; warns where a spec in another spec folder declares them too.
+     */
+    private static void clashes(Path target, CdiSpec s, List<Path> specDirs, PrintWriter err) {
+        Path folder = CdiSpecDirs.folder(target.toAbsolutePath().getParent());
+        List<Path> folders = specDirs.stream().map(CdiSpecDirs::folder).toList();
+        int priority = folders.indexOf(folder);
+        // a folder the runtime does not read can only clash with its own files
+        List<Path> scanned = priority < 0 ? List.of(folder) : folders;
+        Set<String> names = new LinkedHashSet<>();
+        s.devices().keySet().forEach(name -> names.add(s.kind() + "=" + name));
+        CdiSpecDirs.SpecFile ours = new CdiSpecDirs.SpecFile(folder.resolve(target.getFileName()), Math.max(priority, 0),
+                s.kind(), names);
+        for (CdiSpecDirs.SpecFile other : CdiSpecDirs.read(scanned)) {
+            CdiSpecDirs.clash(ours, other).ifPresent(c -> {
+                if (c.conflict()) {
+                    throw JaccelException.badInput(Messages.input(target.toString()) + " would declare " + c.names() + ", which " + other.path()
+                            + " already declares in the same folder: podman and the other CDI runtimes would refuse "
+                            + "these devices (\"unresolvable CDI devices\"); remove " + other.path() + " or write over "
+                            + "it with --output " + other.path() + "; nothing was written");
+                }
+                Diagnostics.warning(err, c.describe());
+            });
         }
     }
 
@@ -162,15 +198,11 @@ public final class CdiGenerateCommand implements Runnable {
         }
     }
 
-    private static void write(Path file, byte[] content) {
+    private static void write(Path file, byte[] content, PrintWriter err) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            AtomicFiles.write(file, content);
+            RuntimeInputFiles.write(file, content, err);
         } catch (IOException e) {
-            throw JaccelException.badInput("cannot write " + file + ": " + e.getMessage());
+            throw JaccelException.badInput("cannot write " + Messages.input(file.toString()) + ": " + e.getMessage());
         }
     }
 

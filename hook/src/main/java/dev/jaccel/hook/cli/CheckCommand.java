@@ -11,6 +11,7 @@ import dev.jaccel.core.require.ModuleOnDisk;
 import dev.jaccel.core.require.NeuronFacts;
 import dev.jaccel.core.require.NeuronRule;
 import dev.jaccel.core.require.NeuronRules;
+import dev.jaccel.core.spi.DriverFailure;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;
 import dev.jaccel.neuron.ModuleOnDiskReader;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -33,7 +35,9 @@ import java.util.stream.Collectors;
         description = {"Reports accelerator driver and runtime versions and checks the Neuron runtime/driver "
                 + "compatibility rules (Inf1 limits, runtime 2.32 / driver 2.29 breaks, a stale loaded module)."},
         footer = {"", "Exit codes: 0 every rule passes (or cannot be checked); 3 a rule fails (stderr names it, "
-                + "both versions and the cure); 4 no Neuron or NVIDIA driver is present."})
+                + "both versions and the cure), or two CDI specs in one spec folder declare the same device (the CDI "
+                + "runtimes refuse it); 4 no Neuron or NVIDIA driver is present, or a vendor's kernel module "
+                + "is loaded but its driver cannot be used (NVML fails: stderr says why)."})
 public final class CheckCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -53,19 +57,46 @@ public final class CheckCommand implements Callable<Integer> {
         Inventory inventory = Inventories.discover(host);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (inventory.neuron() == null && inventory.nvidia() == null) {
+        List<DriverFailure> broken = DriverFailure.find(inventory, host);
+        if (inventory.neuron() == null && inventory.nvidia() == null && broken.isEmpty()) {
             throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, "nothing to check: no Neuron or NVIDIA driver found ("
                     + String.join("; ", inventory.errors()) + ")");
         }
         if (inventory.nvidia() != null) {
             out.println(nvidiaLine(inventory.nvidia()));
         }
-        if (inventory.neuron() == null) {
-            inventory.errors().stream().filter(e -> e.startsWith("neuron: ")).forEach(e -> out.println("neuron: not present (" + e.substring(8) + ")"));
-            out.flush();
-            return ExitCode.OK.code();
+        broken.forEach(f -> out.println(f.vendor() + " driver: FAIL  kernel module loaded, driver unusable (see stderr)"));
+        List<String> failedRules = new ArrayList<>();
+        if (inventory.neuron() != null) {
+            failedRules.addAll(checkNeuron(inventory.neuron(), host, out));
+        } else if (broken.stream().noneMatch(f -> f.vendor().equals("neuron"))) {
+            inventory.errors().stream().filter(e -> e.startsWith("neuron: "))
+                    .forEach(e -> out.println("neuron: not present (" + e.substring(8) + ")"));
         }
-        NeuronInventory neuron = inventory.neuron();
+        // devices declared twice in one CDI spec folder are refused by every CDI runtime
+        for (CdiSpecDirs.Clash clash : CdiSpecDirs.clashes(CdiSpecDirs.read(hostOptions.config(invocation.env()).cdiSpecDirs()))) {
+            out.println((clash.conflict() ? "FAIL  cdi-conflict: " : "note: cdi: ") + clash.describe());
+            if (clash.conflict()) {
+                failedRules.add("CDI specs in conflict: " + clash.describe());
+            }
+        }
+        if (!broken.isEmpty()) {
+            out.println("check: failed: " + broken.stream().map(f -> "the " + f.vendor() + " driver cannot be used")
+                    .collect(Collectors.joining(", ")));
+        } else if (inventory.neuron() != null || !failedRules.isEmpty()) {
+            out.println(failedRules.isEmpty() ? "check: every applicable rule passes"
+                    : "check: " + failedRules.size() + " rule" + (failedRules.size() == 1 ? "" : "s") + " failed");
+        }
+        out.flush();
+        failedRules.forEach(m -> Diagnostics.error(err, m));
+        broken.forEach(f -> Diagnostics.error(err, f.message()));
+        err.flush();
+        return !broken.isEmpty() ? ExitCode.DRIVER_UNAVAILABLE.code()
+                : !failedRules.isEmpty() ? ExitCode.UNSATISFIED.code() : ExitCode.OK.code();
+    }
+
+    /** Prints the Neuron versions and the outcome of each rule; returns the messages of the failed ones. */
+    private static List<String> checkNeuron(NeuronInventory neuron, HostContext host, PrintWriter out) {
         NeuronFacts facts = NeuronFacts.of(neuron, ModuleOnDiskReader.find(host));
         out.println("neuron driver:  " + orUnknown(neuron.driverVersion()) + " (/sys/module/neuron/version)");
         out.println("neuron runtime: " + orUnknown(neuron.runtimeVersion()) + " (libnrt nrt_get_version)");
@@ -82,13 +113,7 @@ public final class CheckCommand implements Callable<Integer> {
                 case UNKNOWN -> "skip  ";
             } + (r.outcome() == NeuronRule.Outcome.FAIL ? r.rule().id() + ": " + r.rule().requirement() : r.message()));
         }
-        List<NeuronRule.Result> failed = results.stream().filter(r -> r.outcome() == NeuronRule.Outcome.FAIL).toList();
-        out.println(failed.isEmpty() ? "check: every applicable rule passes"
-                : "check: " + failed.size() + " rule" + (failed.size() == 1 ? "" : "s") + " failed");
-        out.flush();
-        failed.forEach(r -> err.println("jaccel: " + r.message()));
-        err.flush();
-        return failed.isEmpty() ? ExitCode.OK.code() : ExitCode.UNSATISFIED.code();
+        return results.stream().filter(r -> r.outcome() == NeuronRule.Outcome.FAIL).map(NeuronRule.Result::message).toList();
     }
 
     private static String nvidiaLine(NvidiaInventory nvidia) {

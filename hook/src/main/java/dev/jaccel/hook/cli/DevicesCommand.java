@@ -63,7 +63,7 @@ public final class DevicesCommand implements Callable<Integer> {
         } else {
             out.print(table(inventory));
             for (String e : inventory.errors()) {
-                err.println("jaccel: " + e);
+                Diagnostics.error(err, e);
             }
         }
         out.flush();

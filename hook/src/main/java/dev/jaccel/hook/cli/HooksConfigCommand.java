@@ -2,7 +2,7 @@ package dev.jaccel.hook.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jaccel.core.JaccelException;
-import dev.jaccel.core.io.AtomicFiles;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
@@ -15,11 +15,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.Map;
 
 /**
  * {@code jaccel hooks-config}: the podman / CRI-O hooks.d entry (oci-hooks(5), schema 1.0.0) that
@@ -31,10 +31,17 @@ import java.util.regex.PatternSyntaxException;
  */
 @Command(name = "hooks-config", mixinStandardHelpOptions = true, description = {
         "Print the podman / CRI-O hooks.d entry that runs `jaccel hook <stage>`.",
-        "With --output DIR it is written to DIR/" + HooksConfigCommand.FILE_NAME + ". The hook is injected into containers that",
-        "opt in with an annotation (hooks.d cannot match env), or into every container with --always."})
+        "With --output DIR it is written to DIR/50-jaccel-<stage>.json (one file per stage). The hook is injected",
+        "into containers that opt in with an annotation (hooks.d cannot match env), or into every container with",
+        "--always. podman and CRI-O compile --annotation with Go's regexp package (RE2 syntax): a pattern RE2",
+        "refuses (lookaround, backreferences, possessive quantifiers, ...) is refused here, since it would make",
+        "every container start fail."})
 public final class HooksConfigCommand implements Runnable {
-    static final String FILE_NAME = "50-jaccel.json";
+    /** The OCI {@code timeout} of the hook entry: enough for a JVM start and discovery on a loaded host. */
+    static final int HOOK_TIMEOUT_SECONDS = 30;
+
+    /** The file name before it carried the stage: an entry of that name for the same stage is replaced. */
+    static final String OLD_FILE_NAME = "50-jaccel.json";
     /** The stages {@code jaccel hook} implements. */
     static final List<String> STAGES = List.of("prestart", "createRuntime", "createContainer", "poststart", "poststop");
     static final String DEFAULT_ANNOTATION = "^jaccel\\.dev/.+$";
@@ -45,7 +52,7 @@ public final class HooksConfigCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--output", paramLabel = "DIR",
-            description = "hooks.d folder to write " + FILE_NAME + " into (e.g. /usr/share/containers/oci/hooks.d); default: print.")
+            description = "hooks.d folder to write 50-jaccel-<stage>.json into (e.g. /usr/share/containers/oci/hooks.d); default: print.")
     Path output;
 
     @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "prestart",
@@ -54,7 +61,8 @@ public final class HooksConfigCommand implements Runnable {
     String stage;
 
     @Option(names = "--annotation", paramLabel = "REGEX", defaultValue = DEFAULT_ANNOTATION,
-            description = "Inject the hook into containers with an annotation whose key matches (POSIX ERE; default: ${DEFAULT-VALUE}).")
+            description = "Inject the hook into containers with an annotation whose key matches (RE2 syntax, as Go's regexp "
+                    + "reads it; default: ${DEFAULT-VALUE}).")
     String annotation;
 
     @Option(names = "--always", description = "Inject the hook into every container instead.")
@@ -63,16 +71,18 @@ public final class HooksConfigCommand implements Runnable {
     @Option(names = "--jaccel", paramLabel = "PATH", description = "Absolute path of the jaccel launcher (default: this installation's bin/jaccel).")
     Path jaccel;
 
-    @Option(names = "--host-root", paramLabel = "DIR", description = "Passed to the hook as JACCEL_HOST_ROOT.")
+    @Option(names = "--host-root", paramLabel = "DIR", description = "Passed to the hook as JACCEL_HOST_ROOT (absolute).")
     String hostRoot;
 
-    @Option(names = "--nvml-library", paramLabel = "PATH", description = "Passed to the hook as JACCEL_NVML_LIBRARY.")
+    @Option(names = "--nvml-library", paramLabel = "PATH",
+            description = "Passed to the hook as JACCEL_NVML_LIBRARY (an absolute path, or a file name for the system search).")
     String nvmlLibrary;
 
-    @Option(names = "--nrt-library", paramLabel = "PATH", description = "Passed to the hook as JACCEL_NRT_LIBRARY.")
+    @Option(names = "--nrt-library", paramLabel = "PATH",
+            description = "Passed to the hook as JACCEL_NRT_LIBRARY (an absolute path, or a file name for the system search).")
     String nrtLibrary;
 
-    @Option(names = "--snapshot", paramLabel = "FILE", description = "Passed to the hook as JACCEL_SNAPSHOT.")
+    @Option(names = "--snapshot", paramLabel = "FILE", description = "Passed to the hook as JACCEL_SNAPSHOT (absolute).")
     String snapshot;
 
     static final class Stages extends ArrayList<String> {
@@ -84,29 +94,66 @@ public final class HooksConfigCommand implements Runnable {
     @Override
     public void run() {
         if (!STAGES.contains(stage)) {
-            throw JaccelException.badInput("--stage " + stage + ": give one of " + String.join(", ", STAGES));
+            throw JaccelException.badInput("--stage " + Messages.quote(stage) + ": give one of " + String.join(", ", STAGES));
         }
         if (!always) {
             try {
-                Pattern.compile(annotation);
-            } catch (PatternSyntaxException e) {
-                throw JaccelException.badInput("--annotation " + annotation + ": not a regular expression: " + e.getDescription());
+                Re2Syntax.check(annotation);
+            } catch (IllegalArgumentException e) {
+                throw JaccelException.badInput("--annotation " + Messages.quote(annotation) + ": podman and CRI-O compile "
+                        + "it with Go's regexp (RE2 syntax), which refuses it: " + e.getMessage());
             }
         }
+        // the hook runs with its working directory in the bundle: a relative path would be read there
+        absolute("--host-root", hostRoot, false);
+        absolute("--snapshot", snapshot, false);
+        absolute("--nvml-library", nvmlLibrary, true);
+        absolute("--nrt-library", nrtLibrary, true);
         byte[] json = render(LauncherPath.find(jaccel, "--jaccel"));
         if (output == null) {
             spec.commandLine().getOut().print(new String(json, StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
             return;
         }
-        Path file = output.resolve(FILE_NAME);
+        Path file = output.resolve("50-jaccel-" + stage + ".json");
         try {
-            Files.createDirectories(output);
-            AtomicFiles.write(file, json);
+            RuntimeInputFiles.write(file, json, spec.commandLine().getErr());
         } catch (IOException e) {
-            throw JaccelException.badInput("--output " + output + ": cannot write " + file + ": " + e.getMessage());
+            throw JaccelException.badInput("--output " + Messages.input(output.toString()) + ": cannot write " + file.getFileName()
+                    + " there: " + e.getMessage());
         }
         spec.commandLine().getOut().println("wrote " + file);
+        replaceOldEntry(output.resolve(OLD_FILE_NAME));
+    }
+
+    /** Refuses a relative path (or, for a library, a relative path that is not a bare file name). */
+    private static void absolute(String option, String value, boolean fileNameAllowed) {
+        if (value == null || value.isBlank() || Path.of(value).isAbsolute() || (fileNameAllowed && !value.contains("/"))) {
+            return;
+        }
+        throw JaccelException.badInput(option + " " + Messages.quote(value) + ": give an absolute path (the hook runs "
+                + "with its working directory in the container's bundle" + (fileNameAllowed
+                ? "; a plain file name such as libnvidia-ml.so.1 is looked up by the dynamic loader)" : ")"));
+    }
+
+    /**
+     * An entry an older jaccel wrote as {@value #OLD_FILE_NAME} for this same stage would make the
+     * runtime run the hook twice: it is removed, and said so. Anything else of that name is left alone.
+     */
+    private void replaceOldEntry(Path old) {
+        try {
+            if (!Files.isRegularFile(old, LinkOption.NOFOLLOW_LINKS)
+                    || !(JsonTree.read(Files.readAllBytes(old)) instanceof Map<?, ?> entry)
+                    || !List.of(stage).equals(entry.get("stages"))
+                    || !(entry.get("hook") instanceof Map<?, ?> hook)
+                    || !List.of("jaccel", "hook", stage).equals(hook.get("args"))) {
+                return;
+            }
+            Files.delete(old);
+            spec.commandLine().getOut().println("removed " + old + " (an older jaccel's entry for the same stage)");
+        } catch (IOException e) {
+            // unreadable or not JSON: not ours to touch
+        }
     }
 
     byte[] render(Path launcher) {
@@ -132,6 +179,9 @@ public final class HooksConfigCommand implements Runnable {
                 g.writeString(e);
             }
             g.writeEndArray();
+            // a hook that never ends would hold the container start forever (runtime-spec config.md:
+            // "timeout", in seconds); jaccel's own helper has a 10 s deadline inside it
+            g.writeNumberField("timeout", HOOK_TIMEOUT_SECONDS);
             g.writeEndObject();
             g.writeObjectFieldStart("when");
             if (always) {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code jaccel inventory refresh}: the snapshot container starts read instead of NVML and libnrt. */
 @Command(name = "inventory", mixinStandardHelpOptions = true, description = "Manage the inventory snapshot read at container start.",
@@ -27,7 +28,9 @@ public final class InventoryCommand implements Runnable {
 
     @Command(name = "refresh", mixinStandardHelpOptions = true, description = {
             "Discover the devices (NVML, libnrt) and write the inventory snapshot with a fingerprint of the host.",
-            "Container starts use the snapshot while the driver versions and /dev/nvidia*, /dev/neuron* nodes match."})
+            "Container starts use the snapshot while the driver versions and /dev/nvidia*, /dev/neuron* nodes match.",
+            "A vendor whose kernel module is loaded but whose driver cannot be read (NVML fails) exits 4 and",
+            "leaves the existing snapshot as it is."})
     public static final class Refresh implements Runnable {
     private final Invocation invocation;
 
@@ -52,6 +55,8 @@ public final class InventoryCommand implements Runnable {
             HostContext host = hostOptions.resolve(env);
             Path file = output != null ? output : hostOptions.config(env).snapshotPath(env);
             Inventory inventory = Inventories.discover(host);
+            Snapshots.requireUsableDrivers(inventory, host, Set.of("nvidia", "neuron"),
+                    "nothing was written: the existing snapshot is kept");
             Snapshots.write(file, inventory, host, "--output");
             PrintWriter out = spec.commandLine().getOut();
             out.println("wrote " + file + " (" + Snapshots.describe(inventory) + ")");

@@ -1,6 +1,7 @@
 package dev.jaccel.hook.cli;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.json.InventoryJson;
 import dev.jaccel.core.model.Inventory;
 
@@ -19,9 +20,9 @@ final class InventoryFile {
         try (InputStream in = Files.newInputStream(file)) {
             return InventoryJson.read(in);
         } catch (NoSuchFileException e) {
-            throw JaccelException.badInput("--inventory " + file + ": no such file");
+            throw JaccelException.badInput("--inventory " + Messages.input(file.toString()) + ": no such file");
         } catch (IOException e) {
-            throw JaccelException.badInput("--inventory " + file
+            throw JaccelException.badInput("--inventory " + Messages.input(file.toString())
                     + ": not a jaccel inventory document (jaccel devices --json or a snapshot): " + e.getMessage());
         }
     }

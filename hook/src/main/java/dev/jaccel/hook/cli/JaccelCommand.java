@@ -2,6 +2,7 @@ package dev.jaccel.hook.cli;
 
 import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.hook.Failures;
 import dev.jaccel.hook.Invocation;
 import picocli.CommandLine;
@@ -64,7 +65,7 @@ public final class JaccelCommand implements Runnable {
                 Failures.report("jaccel", ex, err, invocation.debug()));
         cli.setParameterExceptionHandler((ex, args1) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("jaccel: " + ex.getMessage());
+            c.getErr().println("jaccel: " + Messages.line(ex.getMessage()));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE.code();
         });

@@ -1,6 +1,7 @@
 package dev.jaccel.hook.cli;
 
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.hook.Main;
 
 import java.net.URISyntaxException;
@@ -20,7 +21,7 @@ final class LauncherPath {
     static Path find(Path explicit, String flag) {
         if (explicit != null) {
             if (!explicit.isAbsolute()) {
-                throw JaccelException.badInput(flag + " " + explicit + ": give an absolute path (the runtime runs it from anywhere)");
+                throw JaccelException.badInput(flag + " " + Messages.input(explicit.toString()) + ": give an absolute path (the runtime runs it from anywhere)");
             }
             return explicit;
         }

@@ -2,6 +2,7 @@ package dev.jaccel.hook.cli;
 
 import dev.jaccel.hook.Invocation;
 import dev.jaccel.core.JaccelException;
+import dev.jaccel.core.Messages;
 import dev.jaccel.core.edits.Plan;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.oci.OciSpec;
@@ -10,8 +11,8 @@ import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerRequest;
 import dev.jaccel.core.plan.DefaultPlanner;
 import dev.jaccel.core.plan.PlanConfig;
+import dev.jaccel.core.snapshot.InventorySource;
 import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.core.spi.Inventories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +37,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Shows what a container with the given environment would get on this host:",
-                "{\"selected\": [ids], \"containerEdits\": {env, deviceNodes, mounts, hooks}}."},
+                "{\"selected\": [ids], \"containerEdits\": {env, deviceNodes, mounts, hooks}}.",
+                "Without --inventory it reads what a container start reads: the inventory snapshot",
+                "($JACCEL_SNAPSHOT, else /var/lib/jaccel/inventory.json) while it matches the host, else it",
+                "discovers through NVML and libnrt; a note on stderr says which."},
         footer = {"", "Examples:",
                 "  jaccel plan --env NVIDIA_VISIBLE_DEVICES=1:0 --env NVIDIA_REQUIRE_CUDA=cuda>=12.4",
                 "  jaccel plan --env AWS_NEURON_VISIBLE_DEVICES=0-1 --inventory snapshot.json",
@@ -57,8 +61,8 @@ public final class PlanCommand implements Callable<Integer> {
     List<String> env = new ArrayList<>();
 
     @Option(names = "--inventory", paramLabel = "FILE",
-            description = "Read the host's devices from a snapshot (the 'jaccel devices --json' document) "
-                    + "instead of discovering them.")
+            description = "Read the host's devices from this file (a snapshot or a 'jaccel devices --json' "
+                    + "document) instead of the snapshot or discovery a container start uses.")
     Path inventory;
 
     @Option(names = "--spec", paramLabel = "FILE",
@@ -77,12 +81,21 @@ public final class PlanCommand implements Callable<Integer> {
         PlanConfig settings = hostOptions.config(invocation.env()).plan();
         ContainerRequest request = request();
         HostContext host = hostOptions.resolve(invocation.env());
-        Inventory devices = inventory != null ? InventoryFile.read(inventory)
-                : DefaultPlanner.mayRequestDevices(request, settings) ? Inventories.discover(host)
-                : Inventory.empty();
-        Plan plan = new DefaultPlanner(settings).plan(request, devices, host);
         PrintWriter err = spec.commandLine().getErr();
-        plan.warnings().forEach(w -> err.println("jaccel: warning: " + w));
+        Inventory devices;
+        if (inventory != null) {
+            devices = InventoryFile.read(inventory);
+        } else if (DefaultPlanner.mayRequestDevices(request, settings)) {
+            // what a container start would read: the same source, said so
+            InventorySource source = InventorySource.read(hostOptions.config(invocation.env())
+                    .snapshotPath(invocation.env()), host, w -> Diagnostics.warning(err, w));
+            Diagnostics.note(err, "inventory from " + source.describe());
+            devices = source.inventory();
+        } else {
+            devices = Inventory.empty();
+        }
+        Plan plan = new DefaultPlanner(settings).plan(request, devices, host);
+        plan.warnings().forEach(w -> Diagnostics.warning(err, w));
         PrintWriter out = spec.commandLine().getOut();
         out.println(PlanJson.toJson(plan, true));
         out.flush();
@@ -95,7 +108,8 @@ public final class PlanCommand implements Callable<Integer> {
         List<String> mounts = List.of();
         boolean sysAdmin = privileged;
         if (ociSpec != null) {
-            ContainerRequest fromSpec = OciSpec.parse(readBytes(ociSpec, "--spec"), "--spec " + ociSpec).request();
+            ContainerRequest fromSpec = OciSpec.parse(readBytes(ociSpec, "--spec"),
+                    "--spec " + Messages.input(ociSpec.toString())).request();
             vars.putAll(fromSpec.env());
             annotations = fromSpec.annotations();
             mounts = fromSpec.mountDestinations();
@@ -104,7 +118,7 @@ public final class PlanCommand implements Callable<Integer> {
         for (String kv : env) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw JaccelException.badInput("--env '" + kv + "': expected KEY=VALUE, e.g. --env NVIDIA_VISIBLE_DEVICES=0");
+                throw JaccelException.badInput("--env " + Messages.quote(kv) + ": expected KEY=VALUE, e.g. --env NVIDIA_VISIBLE_DEVICES=0");
             }
             vars.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
@@ -115,7 +129,7 @@ public final class PlanCommand implements Callable<Integer> {
         try {
             return JsonTree.read(readBytes(file, option));
         } catch (IOException e) {
-            throw JaccelException.badInput(option + " " + file + ": not valid JSON: " + e.getMessage());
+            throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": not valid JSON: " + e.getMessage());
         }
     }
 
@@ -123,9 +137,10 @@ public final class PlanCommand implements Callable<Integer> {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw JaccelException.badInput(option + " " + file + ": no such file");
+            throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": no such file");
         } catch (IOException e) {
-            throw JaccelException.badInput(option + " " + file + ": cannot read it: " + e.getMessage());
+            throw JaccelException.badInput(option + " " + Messages.input(file.toString()) + ": cannot read it: "
+                    + e.getMessage());
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import static dev.jaccel.hook.cli.FakeGpuHost.GPU0;
 import static dev.jaccel.hook.cli.FakeGpuHost.GPU1;
 import static dev.jaccel.hook.cli.FakeGpuHost.MIG;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,9 @@ class CdiGenerateCommandTest {
                 "--host-root", hostRoot).exit());
         Inventory gpusOnly = new Inventory(host.inventory.nvidia(), null, List.of("neuron: no /dev/neuron* device"));
         Path file = Files.writeString(tmp.resolve("gpus-only.json"), InventoryJson.toJson(gpusOnly, false));
+        // the Neuron driver is gone from the host, not merely unreadable
+        Files.delete(host.tree.path("/sys/module/neuron/version"));
+        Files.delete(host.tree.path("/sys/module/neuron"));
 
         Cli r = Cli.run("cdi", "generate", "--inventory", file.toString(), "--output-dir", dir.toString(),
                 "--host-root", hostRoot);
@@ -100,6 +104,38 @@ class CdiGenerateCommandTest {
         assertEquals("jaccel: warning: neuron: no /dev/neuron* device\n", r.err());
         assertFalse(Files.exists(dir.resolve("jaccel-neuron.json")));
         assertTrue(Files.exists(dir.resolve("jaccel-nvidia.json")));
+    }
+
+    /** The vendor's module is still loaded but its half of the inventory is missing: a broken driver. */
+    @ParameterizedTest(name = "{0} unreadable")
+    @CsvSource({"nvidia, /proc/driver/nvidia/version", "neuron, /sys/module/neuron"})
+    void aLoadedDriverThatCannotBeReadKeepsEverySpec(String broken, String evidence) throws IOException {
+        Path dir = tmp.resolve("cdi");
+        String hostRoot = host.tree.root().toString();
+        assertEquals(0, Cli.run("cdi", "generate", "--inventory", inventory.toString(), "--output-dir", dir.toString(),
+                "--host-root", hostRoot).exit());
+        byte[] nvidiaSpec = Files.readAllBytes(dir.resolve("jaccel-nvidia.json"));
+        byte[] neuronSpec = Files.readAllBytes(dir.resolve("jaccel-neuron.json"));
+        String reason = broken + ": it failed";
+        Inventory partial = broken.equals("nvidia") ? new Inventory(null, host.inventory.neuron(), List.of(reason))
+                : new Inventory(host.inventory.nvidia(), null, List.of(reason));
+        Path file = Files.writeString(tmp.resolve("partial.json"), InventoryJson.toJson(partial, false));
+
+        Cli r = Cli.run("cdi", "generate", "--inventory", file.toString(), "--output-dir", dir.toString(),
+                "--host-root", hostRoot);
+        assertEquals(4, r.exit(), r.out() + r.err());
+        assertEquals("", r.out());
+        assertEquals("jaccel: " + broken + ": the " + broken + " kernel module is loaded (" + host.tree.path(evidence)
+                + " exists) but its driver cannot be used: it failed; nothing was written: the existing CDI specs and "
+                + "inventory snapshot are kept\n", r.err());
+        assertArrayEquals(nvidiaSpec, Files.readAllBytes(dir.resolve("jaccel-nvidia.json")));
+        assertArrayEquals(neuronSpec, Files.readAllBytes(dir.resolve("jaccel-neuron.json")));
+
+        // only the vendors asked for count
+        String other = broken.equals("nvidia") ? "neuron" : "nvidia";
+        Cli only = Cli.run("cdi", "generate", "--inventory", file.toString(), "--output-dir", dir.toString(),
+                "--host-root", hostRoot, "--vendor", other);
+        assertEquals(0, only.exit(), only.err());
     }
 
     @Test

@@ -88,6 +88,9 @@ class ConfigCommandTest {
                 """.formatted(snapshot, specs, host.tree.root(), tmp.resolve("none/libnvidia-ml.so.1"),
                 tmp.resolve("none/libnrt.so.1")));
 
+        // no NVIDIA module loaded: the missing NVML means "no GPUs" (with the module loaded it is a broken
+        // driver, and refresh keeps the old snapshot: DriverFailureEndToEndTest)
+        Files.delete(host.tree.path("/proc/driver/nvidia/version"));
         Cli refresh = Cli.run("inventory", "refresh", "--config", file.toString());
         assertEquals(0, refresh.exit(), refresh.err());
         assertTrue(refresh.out().startsWith("wrote " + snapshot + " ("), refresh.out());

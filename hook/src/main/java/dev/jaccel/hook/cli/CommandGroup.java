@@ -2,13 +2,17 @@ package dev.jaccel.hook.cli;
 
 import picocli.CommandLine;
 
-/** What a command that only groups subcommands ({@code jaccel}, {@code cdi}, {@code inventory}) says when given none. */
-final class MissingSubcommand {
-    private MissingSubcommand() {
-    }
+/**
+ * A command that only groups subcommands ({@code jaccel}, {@code cdi}, {@code inventory},
+ * {@code config}): given none, it is bad usage naming the ones there are.
+ */
+abstract class CommandGroup implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-    static CommandLine.ParameterException of(CommandLine.Model.CommandSpec spec) {
-        return new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of "
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of "
                 + String.join(", ", spec.subcommands().keySet()));
     }
 }

@@ -66,11 +66,7 @@ public final class InventoryJson {
         writeNvidia(inventory.nvidia(), g);
         g.writeFieldName("neuron");
         writeNeuron(inventory.neuron(), g);
-        g.writeArrayFieldStart("errors");
-        for (String e : inventory.errors()) {
-            g.writeString(e);
-        }
-        g.writeEndArray();
+        JsonTree.writeStrings(g, "errors", inventory.errors());
     }
 
     private static void writeNvidia(NvidiaInventory n, JsonGenerator g) throws IOException {
@@ -116,11 +112,7 @@ public final class InventoryJson {
         }
         g.writeEndArray();
         writeNodes(g, "controlDeviceNodes", n.controlNodes());
-        g.writeArrayFieldStart("notes");
-        for (String note : n.notes()) {
-            g.writeString(note);
-        }
-        g.writeEndArray();
+        JsonTree.writeStrings(g, "notes", n.notes());
         g.writeArrayFieldStart("unavailableDevices");
         for (UnavailableGpu u : n.unavailableGpus()) {
             g.writeStartObject();
@@ -161,11 +153,7 @@ public final class InventoryJson {
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("notes");
-        for (String note : n.notes()) {
-            g.writeString(note);
-        }
-        g.writeEndArray();
+        JsonTree.writeStrings(g, "notes", n.notes());
         g.writeEndObject();
     }
 

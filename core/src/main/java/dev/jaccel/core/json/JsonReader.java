@@ -126,21 +126,32 @@ public final class JsonReader {
             keys.add(key);
             children.add(v);
             spans.add(new int[] {keyStart, valueStart, pos});
-            skipWhitespace();
-            byte b = peek();
-            if (b == ',') {
-                pos++;
-                skipWhitespace();
-            } else if (b == '}') {
-                pos++;
+            if (closes('}', "expected ',' or '}' in an object")) {
                 break;
-            } else {
-                throw error("expected ',' or '}' in an object");
             }
         }
         obj.origin = new JsonValue.Origin(start, pos, spans.toArray(new int[0][]), children.toArray(new JsonValue[0]),
                 keys.toArray(new String[0]));
         return obj;
+    }
+
+    /**
+     * After a member or element: true at the closing bracket {@code close} (consumed), false after
+     * a comma (consumed, with the white space after it); anything else is {@code expected}.
+     */
+    private boolean closes(char close, String expected) throws IOException {
+        skipWhitespace();
+        byte b = peek();
+        if (b == ',') {
+            pos++;
+            skipWhitespace();
+            return false;
+        }
+        if (b == close) {
+            pos++;
+            return true;
+        }
+        throw error(expected);
     }
 
     private JsonValue.Arr array(int depth) throws IOException {
@@ -156,16 +167,8 @@ public final class JsonReader {
                 int valueStart = pos;
                 arr.add(value(depth + 1));
                 spans.add(new int[] {valueStart, valueStart, pos});
-                skipWhitespace();
-                byte b = peek();
-                if (b == ',') {
-                    pos++;
-                    skipWhitespace();
-                } else if (b == ']') {
-                    pos++;
+                if (closes(']', "expected ',' or ']' in an array")) {
                     break;
-                } else {
-                    throw error("expected ',' or ']' in an array");
                 }
             }
         }

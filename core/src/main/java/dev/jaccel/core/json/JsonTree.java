@@ -149,6 +149,15 @@ public final class JsonTree {
         }
     }
 
+    /** {@code "field": [values...]}: an array of strings under {@code field} of the object being written. */
+    public static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
     /** A document writer, for {@link #writeToString}. */
     @FunctionalInterface
     interface DocumentWriter {

@@ -9,7 +9,6 @@ import dev.jaccel.core.edits.Plan;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.List;
 
 /**
  * The {@code jaccel plan} document (docs/design.md §2.4): {@code {"selected": [...],
@@ -30,11 +29,7 @@ public final class PlanJson {
                 g.useDefaultPrettyPrinter();
             }
             g.writeStartObject();
-            g.writeArrayFieldStart("selected");
-            for (String id : plan.selected()) {
-                g.writeString(id);
-            }
-            g.writeEndArray();
+            JsonTree.writeStrings(g, "selected", plan.selected());
             g.writeFieldName("containerEdits");
             writeEdits(plan.edits(), g);
             g.writeEndObject();
@@ -46,7 +41,7 @@ public final class PlanJson {
     public static void writeEdits(ContainerEdits edits, JsonGenerator g) throws IOException {
         g.writeStartObject();
         if (!edits.env().isEmpty()) {
-            writeStrings(g, "env", edits.env());
+            JsonTree.writeStrings(g, "env", edits.env());
         }
         if (!edits.deviceNodes().isEmpty()) {
             g.writeArrayFieldStart("deviceNodes");
@@ -69,7 +64,7 @@ public final class PlanJson {
                 g.writeStartObject();
                 g.writeStringField("hostPath", m.hostPath());
                 g.writeStringField("containerPath", m.containerPath());
-                writeStrings(g, "options", m.options());
+                JsonTree.writeStrings(g, "options", m.options());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -80,20 +75,12 @@ public final class PlanJson {
                 g.writeStartObject();
                 g.writeStringField("hookName", h.hookName());
                 g.writeStringField("path", h.path());
-                writeStrings(g, "args", h.args());
-                writeStrings(g, "env", h.env());
+                JsonTree.writeStrings(g, "args", h.args());
+                JsonTree.writeStrings(g, "env", h.env());
                 g.writeEndObject();
             }
             g.writeEndArray();
         }
         g.writeEndObject();
-    }
-
-    private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (String v : values) {
-            g.writeString(v);
-        }
-        g.writeEndArray();
     }
 }

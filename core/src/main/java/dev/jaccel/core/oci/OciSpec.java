@@ -127,25 +127,24 @@ public final class OciSpec {
 
     /** The object under {@code key}; null when absent or JSON null; refused when something else. */
     private static JsonValue.Obj object(String source, JsonValue.Obj parent, String key, String field) {
-        JsonValue v = parent.get(key);
-        if (v == null || v == JsonValue.Lit.NULL) {
-            return null;
-        }
-        if (v instanceof JsonValue.Obj o) {
-            return o;
-        }
-        throw bad(source, "'" + field + "' must be an object");
+        return member(source, parent, key, field, JsonValue.Obj.class, "an object");
     }
 
+    /** The array under {@code key}; null when absent or JSON null; refused when something else. */
     private static JsonValue.Arr array(String source, JsonValue.Obj parent, String key, String field) {
+        return member(source, parent, key, field, JsonValue.Arr.class, "an array");
+    }
+
+    private static <T extends JsonValue> T member(String source, JsonValue.Obj parent, String key, String field,
+                                                  Class<T> type, String what) {
         JsonValue v = parent.get(key);
         if (v == null || v == JsonValue.Lit.NULL) {
             return null;
         }
-        if (v instanceof JsonValue.Arr a) {
-            return a;
+        if (type.isInstance(v)) {
+            return type.cast(v);
         }
-        throw bad(source, "'" + field + "' must be an array");
+        throw bad(source, "'" + field + "' must be " + what);
     }
 
     private static void strings(String source, JsonValue.Arr array, String field) {

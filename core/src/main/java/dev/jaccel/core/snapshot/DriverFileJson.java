@@ -2,6 +2,7 @@ package dev.jaccel.core.snapshot;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jaccel.core.caps.DriverFileIndex;
+import dev.jaccel.core.json.JsonTree;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,11 +33,7 @@ final class DriverFileJson {
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("notes");
-        for (String note : index.notes()) {
-            g.writeString(note);
-        }
-        g.writeEndArray();
+        JsonTree.writeStrings(g, "notes", index.notes());
         g.writeEndObject();
     }
 

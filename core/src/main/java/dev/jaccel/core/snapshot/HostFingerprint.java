@@ -1,6 +1,7 @@
 package dev.jaccel.core.snapshot;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.spi.HostContext;
 
 import java.io.BufferedReader;
@@ -66,11 +67,7 @@ public record HostFingerprint(String hostRoot, String nvidiaVersion, String neur
         g.writeStringField("hostRoot", hostRoot);
         g.writeStringField("nvidiaVersion", nvidiaVersion);
         g.writeStringField("neuronVersion", neuronVersion);
-        g.writeArrayFieldStart("deviceNodes");
-        for (String node : deviceNodes) {
-            g.writeString(node);
-        }
-        g.writeEndArray();
+        JsonTree.writeStrings(g, "deviceNodes", deviceNodes);
         g.writeEndObject();
     }
 

@@ -19,14 +19,7 @@ import java.util.Optional;
 /** {@code jaccel config show}: the configuration every command works with. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "jaccel's configuration file.",
         subcommands = {ConfigCommand.Show.class})
-public final class ConfigCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw MissingSubcommand.of(spec);
-    }
+public final class ConfigCommand extends CommandGroup {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = {
             "Print the effective configuration as TOML: every key with its value (the file's, else the default)",

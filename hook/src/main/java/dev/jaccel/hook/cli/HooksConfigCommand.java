@@ -169,16 +169,8 @@ public final class HooksConfigCommand implements Runnable {
             g.writeStringField("version", "1.0.0");
             g.writeObjectFieldStart("hook");
             g.writeStringField("path", launcher.toString());
-            g.writeArrayFieldStart("args");
-            for (String arg : List.of("jaccel", "hook", stage)) {
-                g.writeString(arg);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("env");
-            for (String e : env) {
-                g.writeString(e);
-            }
-            g.writeEndArray();
+            JsonTree.writeStrings(g, "args", List.of("jaccel", "hook", stage));
+            JsonTree.writeStrings(g, "env", env);
             // a hook that never ends would hold the container start forever (runtime-spec config.md:
             // "timeout", in seconds); jaccel's own helper has a 10 s deadline inside it
             g.writeNumberField("timeout", HOOK_TIMEOUT_SECONDS);

@@ -17,15 +17,7 @@ import java.util.Set;
 /** {@code jaccel inventory refresh}: the snapshot container starts read instead of NVML and libnrt. */
 @Command(name = "inventory", mixinStandardHelpOptions = true, description = "Manage the inventory snapshot read at container start.",
         subcommands = {InventoryCommand.Refresh.class})
-public final class InventoryCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw MissingSubcommand.of(spec);
-    }
-
+public final class InventoryCommand extends CommandGroup {
     @Command(name = "refresh", mixinStandardHelpOptions = true, description = {
             "Discover the devices (NVML, libnrt) and write the inventory snapshot with a fingerprint of the host;",
             "also make the /dev/char links of the device nodes (see jaccel system create-dev-char-symlinks).",
@@ -33,11 +25,11 @@ public final class InventoryCommand implements Runnable {
             "A vendor whose kernel module is loaded but whose driver cannot be read (NVML fails) exits 4 and",
             "leaves the existing snapshot as it is."})
     public static final class Refresh implements Runnable {
-    private final Invocation invocation;
+        private final Invocation invocation;
 
-    public Refresh(Invocation invocation) {
-        this.invocation = invocation;
-    }
+        public Refresh(Invocation invocation) {
+            this.invocation = invocation;
+        }
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

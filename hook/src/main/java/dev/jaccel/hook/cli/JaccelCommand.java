@@ -33,14 +33,7 @@ import java.io.PrintWriter;
                 SystemCommand.class,
                 dev.jaccel.deviceplugin.DevicePluginCommand.class,
         })
-public final class JaccelCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw MissingSubcommand.of(spec);
-    }
+public final class JaccelCommand extends CommandGroup {
 
     public static int execute(String[] args, Invocation invocation, PrintStream out, PrintStream err) {
         return execute(JaccelCommand.class, args, invocation, out, err);

@@ -19,14 +19,7 @@ import java.util.Map;
 /** {@code jaccel system ...}: host set-up that the container path relies on. */
 @Command(name = "system", mixinStandardHelpOptions = true, description = "Host set-up for containers with accelerators.",
         subcommands = {SystemCommand.CreateDevCharSymlinks.class})
-public final class SystemCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw MissingSubcommand.of(spec);
-    }
+public final class SystemCommand extends CommandGroup {
 
     @Command(name = "create-dev-char-symlinks", mixinStandardHelpOptions = true, description = {
             "Create /dev/char/<major>:<minor> links to every NVIDIA and Neuron device node jaccel injects.",

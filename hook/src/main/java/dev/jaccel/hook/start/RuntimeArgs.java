@@ -9,10 +9,15 @@ import java.util.Set;
  * runc's command line, read only as far as the shim needs: the subcommand, and for {@code create}
  * and {@code run} the bundle. Grammar (runc 1.1 main.go / create.go / run.go, urfave/cli v1):
  * global flags come before the subcommand, each spelt {@code -x}, {@code --x}, {@code --x=v} or
- * {@code --x v}; the value-taking globals are {@code --root --log --log-format --criu --rootless};
- * the subcommand's flags come before the container id, {@code --bundle/-b},
- * {@code --console-socket}, {@code --pid-file}, {@code --preserve-fds} take a value; flag parsing
- * stops at the first positional argument or {@code --}. The bundle defaults to the working directory.
+ * {@code --x v}; the value-taking globals are {@code --root --log --log-format --criu --rootless},
+ * and the first positional argument (or the one after {@code --}) is the subcommand. The
+ * subcommand's flags may stand before or after the container id, because urfave/cli v1
+ * ({@code command.go} {@code reorderArgs}) moves them in front of it for Go's {@code flag} package,
+ * up to a bare {@code --}; {@code --bundle/-b}, {@code --console-socket}, {@code --pid-file},
+ * {@code --preserve-fds} take a value, the next argument whatever it looks like, and the last one
+ * wins. {@code -} alone is an argument, not a flag. The bundle defaults to the working directory.
+ * (runc refuses a create/run with other than one positional argument; the table of command lines in
+ * the tests is checked against runc itself.)
  *
  * @param subcommand the first positional argument, empty when there is none (e.g. {@code runc --version})
  * @param bundle     for create/run: the bundle directory (absolute)
@@ -48,8 +53,11 @@ public record RuntimeArgs(Optional<String> subcommand, Optional<Path> bundle, in
         int preserve = 0;
         for (int j = i + 1; j < args.size(); j++) {
             String a = args.get(j);
-            if (a.equals("--") || !a.startsWith("-") || a.equals("-")) {
+            if (a.equals("--")) {
                 break;
+            }
+            if (!a.startsWith("-") || a.equals("-")) {
+                continue; // the container id: flags after it are still the subcommand's
             }
             String name = flagName(a);
             String value = null;

@@ -39,14 +39,26 @@ final class Jaccel {
     }
 
     static Result run(List<String> args, Map<String, String> env, byte[] stdin) {
+        return run(args, env, stdin, null);
+    }
+
+    /** {@code bin/jaccel args...} in the working directory {@code dir} (null: this process's). */
+    static Result run(List<String> args, Map<String, String> env, byte[] stdin, Path dir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(LAUNCHER.toString());
         cmd.addAll(args);
-        return exec(cmd, env, stdin);
+        return exec(cmd, env, stdin, dir);
     }
 
     static Result exec(List<String> cmd, Map<String, String> env, byte[] stdin) {
+        return exec(cmd, env, stdin, null);
+    }
+
+    static Result exec(List<String> cmd, Map<String, String> env, byte[] stdin, Path dir) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -69,6 +81,16 @@ final class Jaccel {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A command line of the shared runc table ({@code dev.jaccel.hook.start.RuncCommandLines}) made
+     * local: split at spaces, each absolute path (also a flag's {@code --x=/path}) moved under {@code root}.
+     */
+    static List<String> underRoot(String args, Path root) {
+        return java.util.Arrays.stream(args.split(" "))
+                .map(a -> a.replaceFirst("^(-[^=/]*=)?/", "$1" + java.util.regex.Matcher.quoteReplacement(root + "/")))
+                .toList();
     }
 
     private static byte[] readAll(java.io.InputStream in) {

@@ -1,5 +1,6 @@
 package dev.jaccel.hook.e2e;
 
+import dev.jaccel.hook.start.RuncCommandLines;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,12 +46,8 @@ class LauncherEndToEndTest {
     @ParameterizedTest
     @CsvSource({"--version", "devices"})
     void hostileVariablesNeverReachTheJvm(String command) throws IOException {
-        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
-        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");
         Path envOut = tmp.resolve("env.txt");
-        Path java = jdk.resolve("java");
-        Files.writeString(java, "#!/bin/sh\nenv > " + envOut + "\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        standInJdk("env > " + envOut);
         Map<String, String> env = new java.util.HashMap<>(HOSTILE);
         env.put("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString());
         Jaccel.Result r = Jaccel.run(List.of(command), env, new byte[0]);
@@ -84,12 +83,8 @@ class LauncherEndToEndTest {
             "device mount | mount | true"})
     void fastPathStartsTheJvmWheneverTheSpecMayAskForADevice(String name, String envEntry, boolean jvm)
             throws IOException {
-        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
-        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");
         Path ran = tmp.resolve("jvm-ran");
-        Path java = jdk.resolve("java");
-        Files.writeString(java, "#!/bin/sh\ntouch " + ran + "\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        standInJdk("touch " + ran);
         Path bundle = Files.createDirectories(tmp.resolve("bundle"));
         String extra = switch (envEntry == null ? "-" : envEntry) {
             case "annotation" -> "\"env\":[],\"x\":0},\"annotations\":{\"cdi.k8s.io/gpu\":\"nvidia.com/gpu=0\"}";
@@ -110,6 +105,62 @@ class LauncherEndToEndTest {
                 state.getBytes());
         assertEquals(0, r.exit(), r.both());
         assertEquals(jvm, Files.exists(ran), name + ": JVM started?");
+    }
+
+    /**
+     * The launcher reads runc's command line as {@code RuntimeArgs} does: the same table. The
+     * runtime (a stand-in, JACCEL_RUNTIME) gets the arguments unchanged. For create/run the launcher
+     * reads the bundle's config.json: where it asks for a GPU the JVM (a stand-in java) runs; where
+     * the same file says {@code void}, and no other config.json exists, it does not, so the file
+     * read was that one. For any other subcommand the JVM never runs, whatever the specs around ask.
+     */
+    @ParameterizedTest
+    @RuncCommandLines
+    void runtimeCommandLinesAreReadAsRuntimeArgsReadsThem(String args, String subcommand, String bundle,
+            int preserveFds, String runc) throws IOException {
+        Path ran = tmp.resolve("jvm-ran");
+        standInJdk("touch " + ran);
+        Path argv = tmp.resolve("runtime-argv");
+        Path runtime = executable(tmp.resolve("runtime"), "printf '%s\\n' \"$@\" > " + argv);
+        Path cwd = Files.createDirectories(tmp.resolve("cwd"));
+        List<String> local = Jaccel.underRoot(args, tmp);
+        List<String> command = new ArrayList<>(List.of("runtime"));
+        command.addAll(local);
+        Map<String, String> env = Map.of("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString(),
+                "JACCEL_RUNTIME", runtime.toString(), "JACCEL_CONFIG", tmp.resolve("no-config.toml").toString());
+        boolean editsSpec = "create".equals(subcommand) || "run".equals(subcommand);
+        // create/run: the table's bundle alone has a config.json; otherwise every folder named has one
+        List<Path> specs = editsSpec ? List.of(Path.of(Jaccel.underRoot(bundle, tmp).getFirst()))
+                : local.stream().filter(a -> a.startsWith(tmp.toString())).map(Path::of).toList();
+        for (String devices : editsSpec ? List.of("all", "void") : List.of("all")) {
+            for (Path dir : Stream.concat(specs.stream(), Stream.of(cwd)).distinct().toList()) {
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":"
+                        + "[\"NVIDIA_VISIBLE_DEVICES=" + devices + "\"]},\"root\":{\"path\":\"rootfs\"}}");
+            }
+            if (editsSpec && !specs.contains(cwd)) {
+                Files.delete(cwd.resolve("config.json"));
+            }
+            Files.deleteIfExists(ran);
+            Jaccel.Result r = Jaccel.run(command, env, new byte[0], cwd);
+            assertEquals(0, r.exit(), args + ": " + r.both());
+            assertEquals(local, Files.readAllLines(argv), args + ": the runtime gets the arguments unchanged");
+            assertEquals(editsSpec && devices.equals("all"), Files.exists(ran),
+                    args + " with NVIDIA_VISIBLE_DEVICES=" + devices + " in " + specs + ": JVM started?");
+        }
+    }
+
+    /** A "JDK" at tmp/jdk whose java is a shell script. */
+    private void standInJdk(String script) throws IOException {
+        Files.createDirectories(tmp.resolve("jdk/bin"));
+        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");
+        executable(tmp.resolve("jdk/bin/java"), script);
+    }
+
+    private static Path executable(Path file, String script) throws IOException {
+        Files.writeString(file, "#!/bin/sh\n" + script + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
     }
 
     @Test

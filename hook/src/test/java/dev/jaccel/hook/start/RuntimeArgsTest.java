@@ -11,29 +11,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class RuntimeArgsTest {
-    /** runc's grammar: global flags with and without values, then the subcommand and its flags. */
+    /** runc's grammar (the table is shared with the launcher's and runc's own tests). */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', nullValues = "-", value = {
-            // args | subcommand | bundle (cwd = /cwd) | preserve-fds
-            "create --bundle /b id | create | /b | 0",
-            "create -b /b id | create | /b | 0",
-            "create --bundle=/b id | create | /b | 0",
-            "create -b=rel id | create | /cwd/rel | 0",
-            "create id | create | /cwd | 0",
-            "run --detach --pid-file /p --bundle /b id | run | /b | 0",
-            "--root /run/x --log /l --log-format json --systemd-cgroup create --console-socket /s -b /b id | create | /b | 0",
-            "--root=/run/x --debug create --preserve-fds 2 --bundle /b id | create | /b | 2",
-            "-root /r -log /l create -b /b id | create | /b | 0",
-            "--rootless auto run --no-pivot id | run | /cwd | 0",
-            "create --pid-file --bundle id | create | /cwd | 0",
-            "create id --bundle /b | create | /cwd | 0",
-            "start id | start | - | 0",
-            "--root /r delete -f id | delete | - | 0",
-            "--log /l state --bundle /b | state | - | 0",
-            "--version | - | - | 0",
-            "--root create run id | run | /cwd | 0",
-    })
-    void readsSubcommandAndBundle(String args, String subcommand, String bundle, int preserve) {
+    @RuncCommandLines
+    void readsSubcommandAndBundle(String args, String subcommand, String bundle, int preserve, String runc) {
         RuntimeArgs parsed = RuntimeArgs.parse(List.of(args.split(" ")), Path.of("/cwd"));
         assertEquals(subcommand, parsed.subcommand().orElse(null), args);
         assertEquals(bundle, parsed.bundle().map(Path::toString).orElse(null), args);

@@ -28,8 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JAVA_HOME.
  */
 class DistributionTest {
-    /** What "lean" means here; the build prints the real size. */
-    static final long MAX_TARBALL_BYTES = 32L << 20;
+    /**
+     * What "lean" means here; the build prints the real size (49 MiB when this was set: the jlink'd
+     * runtime ~19 MiB and the two AOT caches ~10 MiB compressed, the device plugin's gRPC stack
+     * (netty-shaded, protobuf, guava) ~18 MiB, the CLI's own jars ~3 MiB).
+     */
+    static final long MAX_TARBALL_BYTES = 56L << 20;
 
     @TempDir
     static Path tmp;

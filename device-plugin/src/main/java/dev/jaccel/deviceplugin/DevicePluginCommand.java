@@ -1,7 +1,7 @@
 package dev.jaccel.deviceplugin;
 
+import dev.jaccel.core.Invocation;
 import dev.jaccel.core.JaccelException;
-import dev.jaccel.core.config.HostSettings;
 import dev.jaccel.core.config.JaccelConfig;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.deviceplugin.resources.DeviceListStrategy;
@@ -48,6 +48,13 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 stopped by a signal; 2 bad usage; 3 the MIG layout does not fit --mig-strategy;",
                 "            4 no accelerator on this host (nothing is registered); 1 internal error."})
 public final class DevicePluginCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    /** {@code jaccel device-plugin}: reads the daemon's environment from {@code invocation}. */
+    public DevicePluginCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -105,12 +112,9 @@ public final class DevicePluginCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         // a daemon's own environment (the DaemonSet's), never a container's
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = invocation.env();
         JaccelConfig config = configFile == null ? JaccelConfig.load(env) : JaccelConfig.load(configFile, "--config " + configFile);
-        HostSettings file = config.host();
-        HostContext host = HostContext.resolve(env, first(hostRoot, env.get(HostContext.ENV_HOST_ROOT), file.root()),
-                first(nvmlLibrary, env.get(HostContext.ENV_NVML_LIBRARY), file.nvmlLibrary().orElse(null)),
-                first(nrtLibrary, env.get(HostContext.ENV_NRT_LIBRARY), file.nrtLibrary().orElse(null)));
+        HostContext host = config.host().resolve(env, hostRoot, nvmlLibrary, nrtLibrary);
         PluginOptions options = new PluginOptions(pluginDir.toAbsolutePath(), migStrategy, listStrategy,
                 (cdiDir != null ? cdiDir : config.cdiOutputDir()).toAbsolutePath(), healthDir.toAbsolutePath(),
                 Duration.ofMillis((long) (healthIntervalSeconds * 1000)), readyFile.toAbsolutePath(), config.plan(), host);
@@ -128,18 +132,13 @@ public final class DevicePluginCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A flag, else its environment variable, else the configuration file's value. */
-    private static String first(String flag, String env, String file) {
-        return flag != null && !flag.isBlank() ? flag : env != null && !env.isBlank() ? env : file;
-    }
-
     /**
      * Runs the plugin without the rest of the {@code jaccel} command line (the DaemonSet image runs
      * {@code jaccel device-plugin}, which lands in {@link #call()} the same way): bad usage exits 2,
      * a {@link JaccelException} its own code with one line on stderr.
      */
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new DevicePluginCommand());
+        CommandLine cli = new CommandLine(new DevicePluginCommand(new Invocation(System.in, System.getenv())));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof JaccelException je) {
                 commandLine.getErr().println("jaccel: " + je.getMessage());

@@ -3,6 +3,7 @@ package dev.jaccel.deviceplugin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.jaccel.core.Invocation;
 import dev.jaccel.deviceplugin.resources.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +82,7 @@ class DeploymentManifestTest {
         // the plugin accepts exactly these arguments
         List<String> args = new ArrayList<>();
         c.get("args").forEach(a -> args.add(a.asText()));
-        DevicePluginCommand command = new DevicePluginCommand();
+        DevicePluginCommand command = new DevicePluginCommand(new Invocation(InputStream.nullInputStream(), Map.of()));
         new CommandLine(command).parseArgs(args.toArray(String[]::new));
         assertEquals(PluginOptions.DEFAULT_PLUGIN_DIR, command.pluginDir);
 

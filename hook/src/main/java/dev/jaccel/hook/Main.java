@@ -1,5 +1,6 @@
 package dev.jaccel.hook;
 
+import dev.jaccel.core.Invocation;
 import dev.jaccel.hook.cli.JaccelCommand;
 import dev.jaccel.hook.cli.RuntimeConfigureCommand;
 import dev.jaccel.hook.start.HookCommand;

@@ -60,10 +60,7 @@ public final class StartConfig {
 
     /** The host a container start reads: flags do not exist here, so environment, then the file. */
     public static HostContext host(JaccelConfig config, Map<String, String> env) {
-        HostSettings file = config.host();
-        return HostContext.resolve(env, first(env.get(HostContext.ENV_HOST_ROOT), file.root()),
-                first(env.get(HostContext.ENV_NVML_LIBRARY), file.nvmlLibrary().orElse(null)),
-                first(env.get(HostContext.ENV_NRT_LIBRARY), file.nrtLibrary().orElse(null)));
+        return config.host().resolve(env, null, null, null);
     }
 
     static Path cachePath(Map<String, String> env) {
@@ -125,9 +122,5 @@ public final class StartConfig {
         } catch (IOException | RuntimeException e) {
             // the next start reads the TOML again
         }
-    }
-
-    private static String first(String env, String file) {
-        return env != null && !env.isBlank() ? env : file;
     }
 }

@@ -4,7 +4,7 @@ import dev.jaccel.core.config.HostSettings;
 import dev.jaccel.core.config.JaccelConfig;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.hook.Invocation;
+import dev.jaccel.core.Invocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -30,19 +30,11 @@ public final class HostOptions {
     ConfigOption config;
 
     public HostContext resolve(Map<String, String> env) {
-        HostSettings file = config(env).host();
-        return HostContext.resolve(env,
-                first(hostRoot, env.get(HostContext.ENV_HOST_ROOT), file.root()),
-                first(nvmlLibrary, env.get(HostContext.ENV_NVML_LIBRARY), file.nvmlLibrary().orElse(null)),
-                first(nrtLibrary, env.get(HostContext.ENV_NRT_LIBRARY), file.nrtLibrary().orElse(null)));
+        return config(env).host().resolve(env, hostRoot, nvmlLibrary, nrtLibrary);
     }
 
     /** The configuration ({@code --config}, {@code JACCEL_CONFIG} or {@code /etc/jaccel/config.toml}). */
     public JaccelConfig config(Map<String, String> env) {
         return config.load(env);
-    }
-
-    private static String first(String flag, String env, String file) {
-        return flag != null && !flag.isBlank() ? flag : env != null && !env.isBlank() ? env : file;
     }
 }

@@ -1,6 +1,6 @@
 package dev.jaccel.hook.cli;
 
-import dev.jaccel.hook.Invocation;
+import dev.jaccel.core.Invocation;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.core.spi.Inventories;

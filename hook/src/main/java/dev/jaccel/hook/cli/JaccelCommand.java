@@ -4,7 +4,7 @@ import dev.jaccel.core.ExitCode;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.Messages;
 import dev.jaccel.hook.Failures;
-import dev.jaccel.hook.Invocation;
+import dev.jaccel.core.Invocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

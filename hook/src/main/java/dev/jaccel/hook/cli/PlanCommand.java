@@ -1,6 +1,6 @@
 package dev.jaccel.hook.cli;
 
-import dev.jaccel.hook.Invocation;
+import dev.jaccel.core.Invocation;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.Messages;
 import dev.jaccel.core.edits.Plan;

@@ -2,7 +2,7 @@ package dev.jaccel.hook.cli;
 
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.config.JaccelConfig;
-import dev.jaccel.hook.Invocation;
+import dev.jaccel.core.Invocation;
 import dev.jaccel.hook.cli.engine.Engine;
 import dev.jaccel.hook.cli.engine.EngineConfigException;
 import dev.jaccel.hook.cli.engine.EngineConfigFile;

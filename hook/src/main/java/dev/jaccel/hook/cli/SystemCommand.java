@@ -4,7 +4,7 @@ import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.plan.ContainerPlanning;
 import dev.jaccel.core.spi.HostContext;
-import dev.jaccel.hook.Invocation;
+import dev.jaccel.core.Invocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -7,7 +7,7 @@ import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.oci.OciState;
 import dev.jaccel.core.plan.ContainerPlanning;
 import dev.jaccel.hook.Failures;
-import dev.jaccel.hook.Invocation;
+import dev.jaccel.core.Invocation;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -8,7 +8,7 @@ import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.plan.ContainerPlanning;
 import dev.jaccel.core.oci.SpecEditor;
 import dev.jaccel.hook.Failures;
-import dev.jaccel.hook.Invocation;
+import dev.jaccel.core.Invocation;
 import dev.jaccel.hook.posix.Libc;
 import dev.jaccel.hook.posix.PosixException;
 

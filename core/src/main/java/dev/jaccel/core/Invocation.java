@@ -1,4 +1,4 @@
-package dev.jaccel.hook;
+package dev.jaccel.core;
 
 import java.io.InputStream;
 import java.util.Map;
@@ -8,7 +8,8 @@ import java.util.Objects;
  * What one run of {@code jaccel} is given besides its arguments: its standard input and its
  * environment. Commands read both from here and never from {@code System.in} or
  * {@code System.getenv()}, so a test (or the AOT training) runs any command in-process with the
- * input and environment it chooses, and the one place that reads the process's own is {@link Main#main}.
+ * input and environment it chooses, and the one place that reads the process's own is bin/jaccel's entry
+ * point ({@code dev.jaccel.hook.Main.main}, and the device plugin's own {@code main} for its image).
  */
 public record Invocation(InputStream in, Map<String, String> env) {
     public Invocation {

@@ -35,6 +35,19 @@ class DistributionTest {
      */
     static final long MAX_TARBALL_BYTES = 56L << 20;
 
+    /**
+     * The runtime's modules, each with the jar that needs it (jdeps). The CLI and the container path
+     * need java.base alone; the rest is the device plugin's gRPC stack. java.desktop, java.sql and
+     * java.xml, which jackson-databind and picocli name only as {@code requires static}, stay out.
+     */
+    static final List<String> RUNTIME_MODULES = List.of(
+            "java.base",
+            "java.logging",        // grpc-api, grpc-core, guava, protobuf-java
+            "java.naming",         // grpc-core's DNS name resolver (JNDI), grpc-netty-shaded
+            "java.security.sasl",  // required by java.naming
+            "jdk.jfr",             // grpc-netty-shaded (netty's JFR events)
+            "jdk.unsupported");    // sun.misc.Unsafe: netty, guava, protobuf-java
+
     @TempDir
     static Path tmp;
     static Installation installed;
@@ -69,12 +82,12 @@ class DistributionTest {
         Installation.Result modules = Installation.exec(List.of(installed.home.resolve("runtime/bin/java").toString(),
                 "--list-modules"), Map.of(), elsewhere, new byte[0]);
         assertEquals(0, modules.exit(), modules.both());
-        assertEquals(List.of("java.base"), modules.out().lines().map(l -> l.replaceAll("@.*", "")).toList(),
+        assertEquals(RUNTIME_MODULES, modules.out().lines().map(l -> l.replaceAll("@.*", "")).toList(),
                 "only the modules jdeps finds the jars need");
         assertFalse(Files.exists(installed.home.resolve("runtime/bin/javac")));
     }
 
-    /** Every command family, on the runtime that holds java.base alone, from another folder, no JDK in sight. */
+    /** Every command family, on the jlink'd runtime (RUNTIME_MODULES), from another folder, no JDK in sight. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "--version                                        | 0 | jaccel " + "VERSION",

@@ -10,6 +10,7 @@
 #   runtime-run          bin/jaccel runtime run of the same container (launcher execs runc, no JVM)
 #   runtime-run-void     the same with NVIDIA_VISIBLE_DEVICES=void (no JVM)
 #   runtime-run-8gpu     bin/jaccel runtime run of a CUDA-image container: spec edited for 8 GPUs, runc does the rest
+#   runc-run-8gpu-spec   runc run of the spec as runtime-run-8gpu left it: runc's own cost of the GPUs
 #   runc-hook-8gpu       runc run of that container with bin/jaccel as its only OCI hook (prestart), as Docker's
 #                        --gpus and podman's hooks.d run it: the hook creates the nodes and mounts the driver files
 # on the testkit's simulated host (h100x8-mig: 8 x H100 80GB HBM3, MIG on two, fake NVML). A piece that does not
@@ -200,6 +201,15 @@ else
     "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/void jaccel-bench-void"
   probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpu_bundle" \
     "JACCEL_SNAPSHOT=$snapshot JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/gpus jaccel-bench-gpus"
+  # runc's own work for the GPU container (11 device nodes, the driver-file mounts): runc run of the
+  # spec exactly as the shim left it, so the row above splits into jaccel's share and runc's
+  if grep -q '"/dev/nvidia0"' "$work/gpus/config.json"; then
+    cp "$work/gpus/config.json" "$work/gpus/config.edited.json"
+    probe runc-run-8gpu-spec "runc run of the spec jaccel edited for 8 GPUs" "cp $work/gpus/config.edited.json $work/gpus/config.json" \
+      "runc --root $runc_root run -b $work/gpus jaccel-bench-spec"
+  else
+    unavailable runc-run-8gpu-spec "runc run of the spec jaccel edited for 8 GPUs" "runtime-run-8gpu left no edited spec"
+  fi
   probe runc-hook-8gpu "runc run, busybox, 8 GPUs by jaccel's prestart hook" true \
     "runc --root $runc_root run -b $work/hookgpus jaccel-bench-hook"
 fi

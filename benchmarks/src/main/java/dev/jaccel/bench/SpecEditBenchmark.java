@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jaccel.core.edits.ContainerEdits;
 import dev.jaccel.core.edits.DeviceNodeEdit;
 import dev.jaccel.core.edits.MountEdit;
+import dev.jaccel.core.json.JacksonStreams;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.oci.OciSpec;
 import dev.jaccel.core.oci.SpecEditor;
@@ -68,7 +69,7 @@ public class SpecEditBenchmark {
         Map<String, Object> spec = (Map<String, Object>) JsonTree.read(config);
         MapSpecEditor.apply(spec, edits);
         ByteArrayOutputStream out = new ByteArrayOutputStream(config.length + 4096);
-        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = JacksonStreams.FACTORY.createGenerator(out)) {
             MapSpecEditor.write(g, spec);
         }
         return out.toByteArray();

@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Main sends {@code runtime configure} to jaccel's own command, not to runc's grammar. */
+/**
+ * Main sends {@code runtime configure} to jaccel's own command, not to runc's grammar, and ends
+ * only the container path (hook, runc shim) without Runtime.exit's shutdown work.
+ */
 class MainRoutingTest {
     @TempDir
     Path dir;
@@ -39,5 +42,24 @@ class MainRoutingTest {
         assertEquals(exit, code, all);
         assertTrue(all.contains(expected), all);
         assertEquals("{\"log-level\": \"warn\"}", Files.readString(daemon), "a dry run or a refusal writes nothing");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "hook prestart                       | true",
+            "hook createContainer                | true",
+            "hook                                | true",
+            "runtime run -b /b id                | true",
+            "runtime --root /r create -b /b id   | true",
+            "runtime                             | true",
+            "runtime configure --docker          | false",
+            "devices --json                      | false",
+            "device-plugin                       | false",
+            "inventory refresh                   | false",
+            "''                                  | false",
+    })
+    void onlyTheContainerPathHalts(String args, boolean halts) {
+        String[] words = args.isBlank() ? new String[0] : args.strip().split(" +");
+        assertEquals(halts, Main.onContainerPath(words));
     }
 }

@@ -2,6 +2,7 @@ package dev.jaccel.core.cdi;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jaccel.core.edits.ContainerEdits;
+import dev.jaccel.core.json.JacksonStreams;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.json.PlanJson;
 
@@ -20,7 +21,7 @@ public final class CdiSpecJson {
 
     public static byte[] toBytes(CdiSpec spec) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = JacksonStreams.FACTORY.createGenerator(out)) {
             g.useDefaultPrettyPrinter();
             write(spec, g);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.jaccel.core.config;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.core.io.TrustedFiles;
+import dev.jaccel.core.json.JacksonStreams;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
@@ -95,7 +96,7 @@ public final class StartConfig {
     static void write(Path cache, String identity, JaccelConfig config) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-            try (JsonGenerator g = JsonTree.FACTORY.createGenerator(bytes)) {
+            try (JsonGenerator g = JacksonStreams.FACTORY.createGenerator(bytes)) {
                 g.writeStartObject();
                 g.writeStringField("source", identity);
                 g.writeObjectFieldStart("settings");

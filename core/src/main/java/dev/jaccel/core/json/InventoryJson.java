@@ -36,13 +36,13 @@ public final class InventoryJson {
     }
 
     public static void write(Inventory inventory, Writer out, boolean pretty) throws IOException {
-        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = JacksonStreams.FACTORY.createGenerator(out)) {
             write(inventory, g, pretty);
         }
     }
 
     public static void write(Inventory inventory, OutputStream out, boolean pretty) throws IOException {
-        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = JacksonStreams.FACTORY.createGenerator(out)) {
             write(inventory, g, pretty);
         }
     }

@@ -1,10 +1,8 @@
 package dev.jaccel.core.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,11 +20,6 @@ import java.util.Map;
  * start-up on the hook path). Object key order is kept; duplicate keys are an error.
  */
 public final class JsonTree {
-    /** Shared, thread-safe; streaming parsers only. */
-    public static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
-            .build();
-
     private JsonTree() {
     }
 

@@ -24,7 +24,7 @@ public final class PlanJson {
     }
 
     public static void write(Plan plan, Writer out, boolean pretty) throws IOException {
-        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = JacksonStreams.FACTORY.createGenerator(out)) {
             if (pretty) {
                 g.useDefaultPrettyPrinter();
             }

@@ -6,6 +6,7 @@ import dev.jaccel.core.caps.DriverFiles;
 import dev.jaccel.core.io.AtomicFiles;
 import dev.jaccel.core.io.TrustedFiles;
 import dev.jaccel.core.json.InventoryJson;
+import dev.jaccel.core.json.JacksonStreams;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.core.model.NvidiaInventory;
@@ -115,7 +116,7 @@ public final class InventorySnapshot {
     public static void write(Path file, Inventory inventory, HostContext host) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
-            try (JsonGenerator g = JsonTree.FACTORY.createGenerator(bytes)) {
+            try (JsonGenerator g = JacksonStreams.FACTORY.createGenerator(bytes)) {
                 g.writeStartObject();
                 InventoryJson.writeFields(inventory, g);
                 NvidiaInventory nvidia = inventory.nvidia();

@@ -126,7 +126,7 @@ class ParserPropertiesTest {
                 spec = withVersion;
             }
             java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
-            try (var g = dev.jaccel.core.json.JsonTree.FACTORY.createGenerator(json)) {
+            try (var g = dev.jaccel.core.json.JacksonStreams.FACTORY.createGenerator(json)) {
                 dev.jaccel.core.json.JsonTree.write(spec, g);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);

@@ -3,6 +3,7 @@ package dev.jaccel.hook.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.Messages;
+import dev.jaccel.core.json.JacksonStreams;
 import dev.jaccel.core.json.JsonTree;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
@@ -163,7 +164,7 @@ public final class HooksConfigCommand implements Runnable {
         addEnv(env, HostContext.ENV_NRT_LIBRARY, nrtLibrary);
         addEnv(env, InventorySnapshot.ENV_SNAPSHOT, snapshot);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(bytes)) {
+        try (JsonGenerator g = JacksonStreams.FACTORY.createGenerator(bytes)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("version", "1.0.0");

@@ -115,8 +115,9 @@ public record HostFingerprint(String hostRoot, String nvidiaVersion, String neur
                     return name.startsWith("nvidia") || name.startsWith("neuron");
                 })) {
             for (Path p : entries) {
-                nodes.add(describe(p, ""));
-                if (p.getFileName().toString().equals(NVIDIA_CAPS) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                String described = describe(p, "");
+                nodes.add(described);
+                if (described.equals(NVIDIA_CAPS + "/")) {
                     try (DirectoryStream<Path> caps = Files.newDirectoryStream(p)) {
                         for (Path cap : caps) {
                             nodes.add(describe(cap, NVIDIA_CAPS + "/"));
@@ -131,10 +132,12 @@ public record HostFingerprint(String hostRoot, String nvidiaVersion, String neur
 
     private static String describe(Path node, String prefix) throws IOException {
         String name = prefix + node.getFileName();
-        if (Files.isDirectory(node, LinkOption.NOFOLLOW_LINKS)) {
+        // one lstat for both facts (each Files call is one; this runs cold on every container start)
+        Map<String, Object> attributes = Files.readAttributes(node, "unix:isDirectory,rdev", LinkOption.NOFOLLOW_LINKS);
+        if ((Boolean) attributes.get("isDirectory")) {
             return name + "/";
         }
-        long rdev = (Long) Files.getAttribute(node, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+        long rdev = (Long) attributes.get("rdev");
         return name + " " + major(rdev) + ":" + minor(rdev);
     }
 

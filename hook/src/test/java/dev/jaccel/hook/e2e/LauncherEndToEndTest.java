@@ -151,6 +151,56 @@ class LauncherEndToEndTest {
     }
 
     /** A "JDK" at tmp/jdk whose java is a shell script. */
+    /**
+     * The launcher reads a hook's stdin with the shell's own {@code read} (no cat): the JVM gets the
+     * same bytes, inner newlines, backslashes and spaces kept, trailing newlines dropped.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "one line, no newline        | {`ociVersion`:`1.0.2`,`bundle`:`BUNDLE`,`pid`:1}",
+            "one line, newline           | {`ociVersion`:`1.0.2`,`bundle`:`BUNDLE`,`pid`:1}\\n",
+            "pretty-printed, two at end  | {\\n  `ociVersion`: `1.0.2`,\\n  `bundle`: `BUNDLE`,\\n  `pid`: 1\\n}\\n\\n",
+            "backslashes and tabs        | {`ociVersion`:`1.0.2`,`bundle`:`BUNDLE`,`a`:`x\\\\u0041\\ty  `}",
+    })
+    void theHookStateReachesTheJvmUnchanged(String name, String template) throws IOException {
+        Path got = tmp.resolve("stdin-seen");
+        standInJdk("cat > " + got);
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"), "{\"process\":{\"env\":[\"NVIDIA_VISIBLE_DEVICES=all\"]}}");
+        String state = template.replace('`', '"').replace("BUNDLE", bundle.toString())
+                .replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+        Jaccel.Result r = Jaccel.run(List.of("hook", "prestart"), Map.of("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString()),
+                state.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, r.exit(), r.both());
+        assertEquals(state.replaceAll("\n+$", ""), Files.readString(got), name);
+    }
+
+    /** The JDK's feature release is read from its release file by the shell; below 22 it is passed over. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "JAVA_VERSION=\"25.0.3\"\\n                         | true",
+            "IMPLEMENTOR=\"x\"\\nJAVA_VERSION=\"22\"\\nOTHER=1   | true",
+            "JAVA_VERSION=\"25.0.3\"  (no newline at the end)     | true",
+            "JAVA_VERSION=\"21.0.5\"                             | false",
+            "JAVA_VERSION=\"1.8.0_412\"                          | false",
+            "JAVA_RUNTIME_VERSION=\"25+9\"                       | false",
+            "''                                                 | false",
+    })
+    void theJdkVersionComesFromItsReleaseFile(String release, boolean used) throws IOException {
+        Path ran = tmp.resolve("jvm-ran");
+        standInJdk("touch " + ran);
+        String content = release.replace("  (no newline at the end)", "").replace("\\n", "\n");
+        Files.writeString(tmp.resolve("jdk/release"), content);
+        Jaccel.Result r = Jaccel.run(List.of("--version"), Map.of("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString(),
+                "JAVA_HOME", tmp.resolve("no-jdk").toString(), "PATH", "/usr/bin:/bin"), new byte[0]);
+        if (used) {
+            assertTrue(Files.exists(ran), r.both());
+        } else {
+            // another JDK (found under /usr/lib/jvm) may run instead, never the stand-in
+            assertFalse(Files.exists(ran), r.both());
+        }
+    }
+
     private void standInJdk(String script) throws IOException {
         Files.createDirectories(tmp.resolve("jdk/bin"));
         Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -65,7 +67,7 @@ public final class AotTraining {
         int at = options.indexOf("--container-path");
         Path startSnapshot = at >= 0 && at + 1 < args.length ? Path.of(args[at + 1]) : null;
         Map<String, String> env = System.getenv();
-        Path work = Files.createTempDirectory("jaccel-aot-train");
+        Path work = workFolder();
         int failed = 0;
         Process sleeper = null;
         try {
@@ -120,7 +122,30 @@ public final class AotTraining {
             deleteTree(work);
         }
         System.err.println("aot-train: training run done" + (failed == 0 ? "" : ", " + failed + " scenario(s) failed (see above)"));
-        System.exit(0);
+        System.err.flush();
+        // the way jaccel's container path ends (dev.jaccel.hook.Main): Runtime.exit would put its
+        // System.Logger lookup's classes into the cache; the JVM still writes the cache on halt
+        Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * A new folder of our own under java.io.tmpdir. Not Files.createTempDirectory: its random name
+     * comes from SecureRandom, whose ~50 classes would then be in the container path's cache and
+     * loaded on every start. mkdir never follows a planted symlink and fails on an existing name.
+     */
+    private static Path workFolder() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long pid = ProcessHandle.current().pid();
+        for (int n = 0; ; n++) {
+            try {
+                return Files.createDirectory(tmp.resolve("jaccel-aot-train-" + pid + "-" + n),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException taken) {
+                if (n == 99) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     private static int scenario(String name, byte[] stdin, Run run) {

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -82,18 +83,19 @@ public final class AtomicFiles {
     private static void replace(Path target, byte[] content, int newFileMode, boolean durable) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         String name = target.getFileName().toString();
-        Set<PosixFilePermission> mode;
+        Set<PosixFilePermission> mode = permissions(newFileMode);
         Integer uid = null;
         Integer gid = null;
         try {
-            if (Files.isSymbolicLink(target)) {
-                throw new NoSuchFileException(target.toString());   // the link is replaced: a new file's mode
+            // one lstat for all four facts (this runs cold on every container start)
+            Map<String, Object> old = Files.readAttributes(target, "unix:isSymbolicLink,mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+            if (!(Boolean) old.get("isSymbolicLink")) {   // a link is replaced by a new file with a new file's mode
+                mode = permissions((Integer) old.get("mode"));
+                uid = (Integer) old.get("uid");
+                gid = (Integer) old.get("gid");
             }
-            mode = Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS);
-            uid = (Integer) Files.getAttribute(target, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            gid = (Integer) Files.getAttribute(target, "unix:gid", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            mode = permissions(newFileMode);
+            // a new file
         }
         removeLeftovers(dir, name);
         Path tmp = dir.resolve("." + name + TAG + ProcessHandle.current().pid() + "-"
@@ -128,7 +130,8 @@ public final class AtomicFiles {
 
     private static void keepOwner(Path tmp, int uid, int gid) {
         try {
-            if ((Integer) Files.getAttribute(tmp, "unix:uid") != uid || (Integer) Files.getAttribute(tmp, "unix:gid") != gid) {
+            Map<String, Object> now = Files.readAttributes(tmp, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+            if ((Integer) now.get("uid") != uid || (Integer) now.get("gid") != gid) {
                 Files.setAttribute(tmp, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(tmp, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
             }

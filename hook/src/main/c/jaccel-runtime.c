@@ -295,6 +295,12 @@ static bool any_of(const char *a, const char *const *set) {
 }
 
 int main(int argc, char **argv) {
+    if (argc < 1) {   /* execve with an empty argv: give it a name, so argv[0] can be replaced */
+        static char name[] = "jaccel-runtime";
+        static char *named[] = {name, NULL};
+        argc = 1;
+        argv = named;
+    }
     /* bin/jaccel unsets these at its top, before it execs the runtime: the runtime must see the same */
     static const char *const unset[] = {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
             "LD_PRELOAD", "LD_LIBRARY_PATH", "JACCEL_STATE", "CDPATH", NULL};

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the installable distribution: target/jaccel-VERSION-linux-x86_64.tar.gz, which unpacks to
 # jaccel-VERSION/ with
-#   bin/        jaccel (the repository's launcher, unchanged), jaccel-runtime, nvidia-container-runtime-hook
+#   bin/        jaccel (the repository's launcher, unchanged), nvidia-container-runtime-hook, jaccel-runtime
+#               (the runc shim: the native front hook/target/native/jaccel-runtime, not bin/'s sh wrapper)
 #   lib/        jaccel-hook.jar and its runtime jars, lib/classpath (their order), lib/native/jaccel-inject
 #               (the hook's helper), lib/aot/ (the AOT caches: the container path's and the rest's)
 #   runtime/    a jlink'd Java runtime holding only the JDK modules the jars need (jdeps)
@@ -19,13 +20,16 @@ home=$stage/$name
 tarball=$target/$name-linux-x86_64.tar.gz
 hook=$repo/hook/target
 
-for f in "$hook/jaccel-hook.jar" "$hook/native/jaccel-inject" "$repo/testkit/target/jaccel-testkit.jar" "$repo/testkit/target/native/libnvidia-ml.so.1"; do
+for f in "$hook/jaccel-hook.jar" "$hook/native/jaccel-inject" "$hook/native/jaccel-runtime" "$repo/testkit/target/jaccel-testkit.jar" "$repo/testkit/target/native/libnvidia-ml.so.1"; do
   [ -f "$f" ] || { echo "dist: $f is missing: run the whole build (./mvnw package)" >&2; exit 2; }
 done
 rm -rf "$stage" "$tarball"
 mkdir -p "$home/bin" "$home/lib" "$home/share/systemd" "$home/share/jaccel"
 
-cp "$repo/bin/jaccel" "$repo/bin/jaccel-runtime" "$repo/bin/nvidia-container-runtime-hook" "$home/bin/"
+cp "$repo/bin/jaccel" "$repo/bin/nvidia-container-runtime-hook" "$home/bin/"
+# the shim engines start on every container: the C front, which execs runc itself when the spec asks
+# for no device (no shell, no grep) and bin/jaccel otherwise (hook/src/main/c/jaccel-runtime.c)
+cp "$hook/native/jaccel-runtime" "$home/bin/"
 chmod 0755 "$home/bin/"*
 cp "$hook/jaccel-hook.jar" "$hook"/lib/*.jar "$home/lib/"
 # the hook's single-threaded helper for work inside a container's namespaces, found beside the jar

@@ -7,9 +7,10 @@
 #   hook-8gpu-snapshot   bin/jaccel hook prestart alone, 8 GPUs + driver files injected, inventory from the snapshot
 #   hook-8gpu-nvml       the same without a snapshot (NVML through FFM, fake libnvidia-ml.so.1)
 #   runc-run             runc run of a busybox container (root only): the container without GPUs
-#   runtime-run          bin/jaccel runtime run of the same container (launcher execs runc, no JVM)
-#   runtime-run-void     the same with NVIDIA_VISIBLE_DEVICES=void (no JVM)
-#   runtime-run-8gpu     bin/jaccel runtime run of a CUDA-image container: spec edited for 8 GPUs, runc does the rest
+#   runtime-run          jaccel-runtime run of the same container, the shim as engines run it (the native
+#                        front hook/target/native/jaccel-runtime, installed as bin/jaccel-runtime): it execs runc
+#   runtime-run-void     the same with NVIDIA_VISIBLE_DEVICES=void (front execs runc, no JVM)
+#   runtime-run-8gpu     jaccel-runtime run of a CUDA-image container: front, launcher, JVM edits the spec for 8 GPUs, runc
 #   runc-run-8gpu-spec   runc run of the spec as runtime-run-8gpu left it: runc's own cost of the GPUs
 #   runc-hook-8gpu       runc run of that container with bin/jaccel as its only OCI hook (prestart), as Docker's
 #                        --gpus and podman's hooks.d run it: the hook creates the nodes and mounts the driver files
@@ -196,11 +197,11 @@ else
   reset="cp $work/plain/config.orig.json $work/plain/config.json"
   probe runc-run "runc run, busybox" "$reset" "runc --root $runc_root run -b $work/plain jaccel-bench-runc"
   probe runtime-run "jaccel runtime run, busybox" "$reset" \
-    "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/plain jaccel-bench-shim"
+    "JACCEL_RUNTIME=$(command -v runc) $repo/hook/target/native/jaccel-runtime --root $runc_root run -b $work/plain jaccel-bench-shim"
   probe runtime-run-void "jaccel runtime run, busybox, NVIDIA_VISIBLE_DEVICES=void" true \
-    "JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/void jaccel-bench-void"
+    "JACCEL_RUNTIME=$(command -v runc) $repo/hook/target/native/jaccel-runtime --root $runc_root run -b $work/void jaccel-bench-void"
   probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpu_bundle" \
-    "JACCEL_SNAPSHOT=$snapshot JACCEL_RUNTIME=$(command -v runc) $jaccel runtime --root $runc_root run -b $work/gpus jaccel-bench-gpus"
+    "JACCEL_SNAPSHOT=$snapshot JACCEL_RUNTIME=$(command -v runc) $repo/hook/target/native/jaccel-runtime --root $runc_root run -b $work/gpus jaccel-bench-gpus"
   # runc's own work for the GPU container (11 device nodes, the driver-file mounts): runc run of the
   # spec exactly as the shim left it, so the row above splits into jaccel's share and runc's
   if grep -q '"/dev/nvidia0"' "$work/gpus/config.json"; then

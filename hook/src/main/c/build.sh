@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds jaccel-inject (the hook's single-threaded helper) into $1 (hook/target/native). gcc only.
+# Builds jaccel-inject (the hook's single-threaded helper) and jaccel-runtime (the runc shim's
+# no-JVM front, installed as bin/jaccel-runtime) into $1 (hook/target/native). gcc only.
 set -eu
 out=${1:?usage: build.sh OUTPUT_DIR}
 src=$(cd "$(dirname "$0")" && pwd)
@@ -9,3 +10,7 @@ CFLAGS="-std=c11 -O2 -Wall -Wextra -Werror -Wformat=2 -fstack-protector-strong -
 mkdir -p "$out"
 "$CC" $CFLAGS -pie -Wl,-z,relro,-z,now -o "$out/jaccel-inject" "$src/jaccel-inject.c"
 echo "hook: $out/jaccel-inject"
+# static PIE: it runs on every container start, and without the dynamic loader its exec is ~1 ms
+# shorter here and no LD_PRELOAD of the engine's environment is loaded into it
+"$CC" $CFLAGS -static-pie -Wl,-z,relro,-z,now -o "$out/jaccel-runtime" "$src/jaccel-runtime.c"
+echo "hook: $out/jaccel-runtime"

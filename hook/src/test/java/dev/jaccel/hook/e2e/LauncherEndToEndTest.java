@@ -64,36 +64,13 @@ class LauncherEndToEndTest {
      * ask for a device, the JVM is started (a stand-in java records that it ran).
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "nothing | - | false",
-            "unrelated env | \"HOME=/root\" | false",
-            "Go-escaped HTML characters | \"GREETING=\\u003cb\\u003e \\u0026\" | false",
-            "NVIDIA_VISIBLE_DEVICES=all | \"NVIDIA_VISIBLE_DEVICES=all\" | true",
-            "NVIDIA_VISIBLE_DEVICES=void | \"NVIDIA_VISIBLE_DEVICES=void\" | false",
-            "void in a legacy CUDA image | \"CUDA_VERSION=12.4.1\",\"NVIDIA_VISIBLE_DEVICES=void\" | false",
-            "NVIDIA_VISIBLE_DEVICES empty | \"NVIDIA_VISIBLE_DEVICES=\" | false",
-            "none: no GPU but the driver's files | \"NVIDIA_VISIBLE_DEVICES=none\" | true",
-            "void, then all (the last one counts) | \"NVIDIA_VISIBLE_DEVICES=void\",\"NVIDIA_VISIBLE_DEVICES=all\" | true",
-            "void, and Neuron devices | \"NVIDIA_VISIBLE_DEVICES=void\",\"AWS_NEURON_VISIBLE_DEVICES=0\" | true",
-            "legacy CUDA image | \"CUDA_VERSION=12.4.1\" | true",
-            "Neuron devices | \"AWS_NEURON_VISIBLE_DEVICES=0\" | true",
-            "Neuron cores | \"NEURON_RT_VISIBLE_CORES=0-1\" | true",
-            "escaped selector name | \"NVIDIA\\u005fVISIBLE_DEVICES=all\" | true",
-            "CDI annotation | annotation | true",
-            "device mount | mount | true"})
+    @DeviceRequestSpecs
     void fastPathStartsTheJvmWheneverTheSpecMayAskForADevice(String name, String envEntry, boolean jvm)
             throws IOException {
         Path ran = tmp.resolve("jvm-ran");
         standInJdk("touch " + ran);
         Path bundle = Files.createDirectories(tmp.resolve("bundle"));
-        String extra = switch (envEntry == null ? "-" : envEntry) {
-            case "annotation" -> "\"env\":[],\"x\":0},\"annotations\":{\"cdi.k8s.io/gpu\":\"nvidia.com/gpu=0\"}";
-            case "mount" -> "\"env\":[],\"x\":0},\"mounts\":[{\"source\":\"/dev/null\","
-                    + "\"destination\":\"/var/run/nvidia-container-devices/GPU-0\"}]";
-            case "-" -> "\"env\":[]}";
-            default -> "\"env\":[" + envEntry + "]}";
-        };
-        String config = "{\"ociVersion\":\"1.0.2\",\"process\":{" + extra + ",\"root\":{\"path\":\"rootfs\"}}";
+        String config = DeviceRequestSpecs.Spec.config(envEntry);
         Files.writeString(bundle.resolve("config.json"), config);
         dev.jaccel.core.oci.OciSpec spec = dev.jaccel.core.oci.OciSpec.parse(config.getBytes(), "config.json");
         if (dev.jaccel.core.plan.DefaultPlanner.mayRequestDevices(spec.request())) {
@@ -108,7 +85,8 @@ class LauncherEndToEndTest {
     }
 
     /**
-     * The launcher reads runc's command line as {@code RuntimeArgs} does: the same table. The
+     * The launcher reads runc's command line as {@code RuntimeArgs} does: the same table (and
+     * RuntimeFrontEndToEndTest runs it through the native front). The
      * runtime (a stand-in, JACCEL_RUNTIME) gets the arguments unchanged. For create/run the launcher
      * reads the bundle's config.json: where it asks for a GPU the JVM (a stand-in java) runs; where
      * the same file says {@code void}, and no other config.json exists, it does not, so the file
@@ -202,12 +180,16 @@ class LauncherEndToEndTest {
     }
 
     private void standInJdk(String script) throws IOException {
+        standInJdk(tmp, script);
+    }
+
+    static void standInJdk(Path tmp, String script) throws IOException {
         Files.createDirectories(tmp.resolve("jdk/bin"));
         Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");
         executable(tmp.resolve("jdk/bin/java"), script);
     }
 
-    private static Path executable(Path file, String script) throws IOException {
+    static Path executable(Path file, String script) throws IOException {
         Files.writeString(file, "#!/bin/sh\n" + script + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         return file;

@@ -128,7 +128,6 @@ class LauncherEndToEndTest {
         }
     }
 
-    /** A "JDK" at tmp/jdk whose java is a shell script. */
     /**
      * The launcher reads a hook's stdin with the shell's own {@code read} (no cat): the JVM gets the
      * same bytes, inner newlines, backslashes and spaces kept, trailing newlines dropped.
@@ -179,6 +178,7 @@ class LauncherEndToEndTest {
         }
     }
 
+    /** A "JDK" at tmp/jdk whose java is a shell script. */
     private void standInJdk(String script) throws IOException {
         standInJdk(tmp, script);
     }

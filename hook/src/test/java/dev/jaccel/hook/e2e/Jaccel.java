@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -98,6 +99,31 @@ final class Jaccel {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * For one line of the runc command-line table: the folders whose config.json the line's reader
+     * must look at (create/run: the table's bundle alone; any other subcommand: every folder named).
+     */
+    static List<Path> specFolders(List<String> local, boolean editsSpec, String bundle, Path tmp) {
+        return editsSpec ? List.of(Path.of(underRoot(bundle, tmp).getFirst()))
+                : local.stream().filter(a -> a.startsWith(tmp.toString())).map(Path::of).toList();
+    }
+
+    /**
+     * Writes a spec naming {@code NVIDIA_VISIBLE_DEVICES=devices} into each folder and the working
+     * directory; for create/run the working directory's is removed again unless it is the bundle,
+     * so that reading the wrong file shows.
+     */
+    static void writeSpecs(List<Path> specs, Path cwd, boolean editsSpec, String devices) throws IOException {
+        for (Path dir : Stream.concat(specs.stream(), Stream.of(cwd)).distinct().toList()) {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":"
+                    + "[\"NVIDIA_VISIBLE_DEVICES=" + devices + "\"]},\"root\":{\"path\":\"rootfs\"}}");
+        }
+        if (editsSpec && !specs.contains(cwd)) {
+            Files.delete(cwd.resolve("config.json"));
         }
     }
 }

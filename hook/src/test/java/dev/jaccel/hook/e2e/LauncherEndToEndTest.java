@@ -14,7 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,18 +106,9 @@ class LauncherEndToEndTest {
         Map<String, String> env = Map.of("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString(),
                 "JACCEL_RUNTIME", runtime.toString(), "JACCEL_CONFIG", tmp.resolve("no-config.toml").toString());
         boolean editsSpec = "create".equals(subcommand) || "run".equals(subcommand);
-        // create/run: the table's bundle alone has a config.json; otherwise every folder named has one
-        List<Path> specs = editsSpec ? List.of(Path.of(Jaccel.underRoot(bundle, tmp).getFirst()))
-                : local.stream().filter(a -> a.startsWith(tmp.toString())).map(Path::of).toList();
+        List<Path> specs = Jaccel.specFolders(local, editsSpec, bundle, tmp);
         for (String devices : editsSpec ? List.of("all", "void") : List.of("all")) {
-            for (Path dir : Stream.concat(specs.stream(), Stream.of(cwd)).distinct().toList()) {
-                Files.createDirectories(dir);
-                Files.writeString(dir.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":"
-                        + "[\"NVIDIA_VISIBLE_DEVICES=" + devices + "\"]},\"root\":{\"path\":\"rootfs\"}}");
-            }
-            if (editsSpec && !specs.contains(cwd)) {
-                Files.delete(cwd.resolve("config.json"));
-            }
+            Jaccel.writeSpecs(specs, cwd, editsSpec, devices);
             Files.deleteIfExists(ran);
             Jaccel.Result r = Jaccel.run(command, env, new byte[0], cwd);
             assertEquals(0, r.exit(), args + ": " + r.both());

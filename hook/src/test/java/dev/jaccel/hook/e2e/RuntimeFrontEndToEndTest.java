@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,17 +98,9 @@ class RuntimeFrontEndToEndTest {
         Path cwd = Files.createDirectories(tmp.resolve("cwd"));
         List<String> local = Jaccel.underRoot(args, tmp);
         boolean editsSpec = "create".equals(subcommand) || "run".equals(subcommand);
-        List<Path> specs = editsSpec ? List.of(Path.of(Jaccel.underRoot(bundle, tmp).getFirst()))
-                : local.stream().filter(a -> a.startsWith(tmp.toString())).map(Path::of).toList();
+        List<Path> specs = Jaccel.specFolders(local, editsSpec, bundle, tmp);
         for (String devices : editsSpec ? List.of("all", "void") : List.of("all")) {
-            for (Path dir : Stream.concat(specs.stream(), Stream.of(cwd)).distinct().toList()) {
-                Files.createDirectories(dir);
-                Files.writeString(dir.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"process\":{\"env\":"
-                        + "[\"NVIDIA_VISIBLE_DEVICES=" + devices + "\"]},\"root\":{\"path\":\"rootfs\"}}");
-            }
-            if (editsSpec && !specs.contains(cwd)) {
-                Files.delete(cwd.resolve("config.json"));
-            }
+            Jaccel.writeSpecs(specs, cwd, editsSpec, devices);
             Files.deleteIfExists(launcherRan);
             Files.deleteIfExists(jvmRan);
             Jaccel.Result r = Jaccel.exec(command(front, local), env(), new byte[0], cwd);

@@ -40,7 +40,7 @@ final class OperationalChecks {
     /**
      * GPUs without persistence mode: the driver tears its state down when the last client goes, so
      * the next NVML use (a discovery at container start, nvidia-smi) waits for it to come up again,
-     * seconds per GPU (docs/perf/README.md).
+     * seconds per GPU (docs/nvml.md §8).
      */
     static void persistenceMode(Inventory inventory, HostContext host, Consumer<String> warnings) {
         if (inventory.nvidia() == null || inventory.nvidia().devices().isEmpty()) {

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * exist), then makes the nodes, the read-only driver-file mounts by soname in the image's library
  * folder and the cgroup v1 allow rules (docs/design.md §3.3).
  */
-class PodmanHooksDirJaccelHookTest {
+class PodmanHooksDirJaccelHookEndToEndTest {
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
     static final String LIB = "/usr/lib/x86_64-linux-gnu";
     /** GPU index 0 of the h100x8-mig profile has minor 3 (the profile keeps index != minor). */

@@ -42,30 +42,28 @@ public final class Main {
 
     /** {@code hook ...} and {@code runtime ...} (the runc shim), but not {@code runtime configure}. */
     static boolean onContainerPath(String[] args) {
-        return args.length > 0 && (args[0].equals("hook")
-                || (args[0].equals("runtime") && !(args.length > 1 && args[1].equals("configure"))));
+        return args.length > 0 && (args[0].equals("hook") || isShim(args));
+    }
+
+    /** Every {@code runtime} command line is runc's, but {@code runtime configure}: jaccel's own (it registers the shim). */
+    private static boolean isShim(String[] args) {
+        return args[0].equals("runtime") && !(args.length > 1 && args[1].equals("configure"));
     }
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         Invocation invocation = new Invocation(in, env);
-        if (args.length > 0) {
-            List<String> rest = Arrays.asList(args).subList(1, args.length);
-            switch (args[0]) {
-                case "hook" -> {
-                    return HookCommand.run(rest, invocation, err);
-                }
-                case "runtime" -> {
-                    // `runtime configure` is jaccel's own (it registers the shim with Docker);
-                    // every other `runtime` command line is runc's
-                    if (!rest.isEmpty() && rest.get(0).equals("configure")) {
-                        return RuntimeConfigureCommand.run(rest.subList(1, rest.size()).toArray(String[]::new),
-                                invocation, out, err);
-                    }
-                    return RuntimeShim.run(rest, invocation, err);
-                }
-                default -> {
-                }
-            }
+        if (args.length == 0) {
+            return JaccelCommand.execute(args, invocation, out, err);
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        if (args[0].equals("hook")) {
+            return HookCommand.run(rest, invocation, err);
+        }
+        if (isShim(args)) {
+            return RuntimeShim.run(rest, invocation, err);
+        }
+        if (args[0].equals("runtime")) {
+            return RuntimeConfigureCommand.run(rest.subList(1, rest.size()).toArray(String[]::new), invocation, out, err);
         }
         return JaccelCommand.execute(args, invocation, out, err);
     }

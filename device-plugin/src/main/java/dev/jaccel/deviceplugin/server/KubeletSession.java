@@ -15,6 +15,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +49,8 @@ public final class KubeletSession {
     private final Set<Endpoint> unregistered = new HashSet<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Path readyFile;
+    /** The identity of the directory being watched ({@link #directoryIdentity()}); {@code null} before the first watch. */
+    private Object watched;
 
     /**
      * @param readyFile exists while every resource is registered (a readiness probe tests it);
@@ -80,8 +83,7 @@ public final class KubeletSession {
             if (!Files.exists(kubeletSocket)) {
                 log.accept("waiting for the kubelet: " + kubeletSocket + " does not exist yet");
             }
-            registerPending();
-            while (stop.getCount() > 0) {
+            while (stop.getCount() > 0) {   // the first watch registers
                 watchUntilGone();
             }
         } finally {
@@ -92,24 +94,36 @@ public final class KubeletSession {
         }
     }
 
-    /** Watches the directory until it disappears or a stop is asked for. */
+    /**
+     * Watches the directory until it disappears or a stop is asked for. The watch is on one
+     * directory (an inode), the checks are by path: once the path names another directory (the
+     * kubelet removed it and made it again) nothing more is done through this watch, or sockets
+     * would be served and registered in the new directory and then taken down when this watch
+     * learns that its directory is gone.
+     */
     private void watchUntilGone() throws IOException, InterruptedException {
         awaitDirectory();
         try (WatchService watcher = dir.getFileSystem().newWatchService()) {
+            Object before = directoryIdentity();
             WatchKey key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+            watched = directoryIdentity();
+            if (watched == null || !watched.equals(before)) {
+                return;   // replaced while the watch was set up: set it up again
+            }
             restartMissing();   // whatever happened while the directory was not watched
             registerPending();
             int ticks = 0;
             while (!stop.await(0, TimeUnit.MILLISECONDS)) {
                 WatchKey k = watcher.poll(TICK_MS, TimeUnit.MILLISECONDS);
+                List<WatchEvent<?>> events = k == null ? List.of() : k.pollEvents();
+                if ((k != null && !k.reset()) || !watchedDirectoryIsThere()) {
+                    log.accept(dir + " was removed: waiting for it to come back");
+                    endpoints.forEach(Endpoint::stop);
+                    unregistered.addAll(endpoints);
+                    return;
+                }
                 if (k != null) {
-                    handle(k.pollEvents());
-                    if (!k.reset()) {
-                        log.accept(dir + " was removed: waiting for it to come back");
-                        endpoints.forEach(Endpoint::stop);
-                        unregistered.addAll(endpoints);
-                        return;
-                    }
+                    handle(events);
                 } else if (++ticks % CHECK_EVERY_TICKS == 0) {
                     restartMissing();
                     registerPending();
@@ -119,6 +133,20 @@ public final class KubeletSession {
         } catch (ClosedWatchServiceException e) {
             // stopping
         }
+    }
+
+    /** The file system's identity of the directory now at {@link #dir}; {@code null} when there is none. */
+    private Object directoryIdentity() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class);
+            return a.isDirectory() ? a.fileKey() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private boolean watchedDirectoryIsThere() {
+        return watched != null && watched.equals(directoryIdentity());
     }
 
     private void awaitDirectory() throws InterruptedException {
@@ -153,7 +181,7 @@ public final class KubeletSession {
      */
     private void restartMissing() {
         for (Endpoint e : endpoints) {
-            if (!e.socketPresent() && Files.isDirectory(dir)) {
+            if (!e.socketPresent() && watchedDirectoryIsThere()) {
                 try {
                     e.start();
                     log.accept(e.socket() + " was removed: serving it again");
@@ -194,7 +222,7 @@ public final class KubeletSession {
     }
 
     private void register() {
-        if (unregistered.isEmpty() || !Files.exists(kubeletSocket)) {
+        if (unregistered.isEmpty() || !Files.exists(kubeletSocket) || !watchedDirectoryIsThere()) {
             return;
         }
         ManagedChannel channel = transport.connect(kubeletSocket);

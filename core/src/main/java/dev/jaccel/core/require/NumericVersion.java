@@ -23,6 +23,8 @@ public record NumericVersion(List<BigInteger> components, String text) implement
      * env took 15 minutes of a container start).
      */
     static final int MAX_COMPONENT_DIGITS = 64;
+    /** Digits that always fit a {@code long}: parsed without BigInteger's general path. */
+    private static final int LONG_DIGITS = 18;
 
     /**
      * Parses digits separated by single dots; anything else (empty component, sign, letter, a
@@ -39,7 +41,8 @@ public record NumericVersion(List<BigInteger> components, String text) implement
                 if (i == start || i - start > MAX_COMPONENT_DIGITS) {
                     return Optional.empty();
                 }
-                parts.add(new BigInteger(text.substring(start, i)));
+                parts.add(i - start <= LONG_DIGITS ? BigInteger.valueOf(Long.parseLong(text, start, i, 10))
+                        : new BigInteger(text.substring(start, i)));
                 start = i + 1;
             } else if (text.charAt(i) < '0' || text.charAt(i) > '9') {
                 return Optional.empty();

@@ -39,7 +39,7 @@ public enum Property {
     /** Property names are matched case-insensitively, like libnvidia-container's {@code strcasecmp}. */
     public static Optional<Property> of(String name) {
         for (Property p : values()) {
-            if (p.key().equalsIgnoreCase(name)) {
+            if (p.name().equalsIgnoreCase(name)) {
                 return Optional.of(p);
             }
         }

@@ -3,7 +3,11 @@ package dev.jaccel.core.require;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.Messages;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -36,29 +40,64 @@ public final class RequirementChecker {
      */
     public void check(List<Requirement> requirements, List<DeviceFacts> devices, DeviceFacts host) {
         List<DeviceFacts> targets = devices.isEmpty() ? List.of(host) : devices;
+        // GPUs of one model share every value tested: each distinct set is evaluated once, its
+        // versions parsed once, and a failure names the first GPU that has it
+        Map<DeviceFacts, Values> distinct = new HashMap<>();
+        List<Values> perTarget = new ArrayList<>(targets.size());
+        for (DeviceFacts facts : targets) {
+            perTarget.add(distinct.computeIfAbsent(facts.unlabelled(), Values::of));
+        }
         for (Requirement r : requirements) {
-            for (DeviceFacts facts : targets) {
-                if (!satisfied(r, facts)) {
+            Map<Values, Boolean> answers = new IdentityHashMap<>();
+            for (int i = 0; i < targets.size(); i++) {
+                if (!answers.computeIfAbsent(perTarget.get(i), v -> satisfied(r, v))) {
                     String first = r.termTexts().getFirst();
                     throw JaccelException.unsatisfied("unsatisfied condition: " + Messages.input(first)
                             + (first.startsWith("cuda>=") ? CUDA_HINT : "")
-                            + "; the host has " + facts.describe());
+                            + "; the host has " + targets.get(i).describe());
                 }
             }
         }
     }
 
-    private boolean satisfied(Requirement r, DeviceFacts facts) {
+    /** One distinct set of facts with its versions parsed once. */
+    private record Values(DeviceFacts facts, NumericVersion cuda, NumericVersion driver, NumericVersion arch) {
+        static Values of(DeviceFacts facts) {
+            return new Values(facts, version(facts.cuda()), version(facts.driver()), version(facts.arch()));
+        }
+
+        private static NumericVersion version(String text) {
+            return text == null ? null : NumericVersion.parse(text).orElse(null);
+        }
+
+        NumericVersion version(Property p) {
+            return switch (p) {
+                case CUDA -> cuda;
+                case DRIVER -> driver;
+                case ARCH -> arch;
+                case BRAND -> null;
+            };
+        }
+    }
+
+    private boolean satisfied(Requirement r, Values values) {
         for (List<Factor> term : r.terms()) {
-            if (term.stream().allMatch(f -> holds(r, f, facts))) {
+            boolean all = true;
+            for (Factor f : term) {
+                if (!holds(r, f, values)) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean holds(Requirement r, Factor f, DeviceFacts facts) {
-        String actual = facts.value(f.property());
+    private boolean holds(Requirement r, Factor f, Values values) {
+        DeviceFacts facts = values.facts();
         if (f.property().isPerDevice() && facts.gpu() == null) {
             return true; // libnvidia-container: arch and brand pass when no GPU is selected
         }
@@ -67,13 +106,14 @@ public final class RequirementChecker {
                 throw JaccelException.badInput("invalid expression in " + Messages.input(r.source()) + "="
                         + Messages.quote(r.text()) + ": " + Messages.quote(f.toString()) + ": brand compares with = or != only");
             }
+            String actual = facts.brand();
             return actual == null || f.operator().test(actual.equalsIgnoreCase(f.value()) ? 0 : 1);
         }
-        NumericVersion have = actual == null ? null : NumericVersion.parse(actual).orElse(null);
+        NumericVersion have = values.version(f.property());
         if (have == null) {
             return true; // libnvidia-container: an unknown driver or CUDA version does not fail a requirement
         }
-        boolean ok = f.operator().test(have.compareTo(NumericVersion.parse(f.value()).orElseThrow()));
+        boolean ok = f.operator().test(have.compareTo(f.version()));
         if (!ok && minorVersionCompatibility && f.property() == Property.CUDA && f.operator() == Operator.GE) {
             var covered = CudaMinorVersionCompatibility.covers(f.value(), facts);
             covered.ifPresent(warnings);

@@ -23,20 +23,41 @@ public final class RequirementParser {
      * @throws JaccelException exit 2: {@code invalid expression} naming the variable and the factor
      */
     public static Optional<Requirement> parse(String source, String text) {
+        // split by hand, not by regex: an image's NVIDIA_REQUIRE_CUDA has 60 terms and is parsed on
+        // every GPU container start
+        String trimmed = text.trim();
         List<List<Factor>> terms = new ArrayList<>();
         List<String> termTexts = new ArrayList<>();
-        for (String term : text.trim().split("[ \t]+")) {
-            if (term.isEmpty()) {
-                continue;
+        int n = trimmed.length();
+        int start = 0;
+        while (start < n) {
+            int end = start;
+            while (end < n && !isBlank(trimmed.charAt(end))) {
+                end++;
             }
-            List<Factor> factors = new ArrayList<>();
-            for (String factor : term.split(",", -1)) {
-                factors.add(factor(source, text, factor));
+            String term = trimmed.substring(start, end);
+            List<Factor> factors = new ArrayList<>(3);
+            for (int from = 0; ; ) {
+                int comma = term.indexOf(',', from);
+                factors.add(factor(source, text, term.substring(from, comma < 0 ? term.length() : comma)));
+                if (comma < 0) {
+                    break;
+                }
+                from = comma + 1;
             }
             terms.add(factors);
             termTexts.add(term);
+            start = end;
+            while (start < n && isBlank(trimmed.charAt(start))) {
+                start++;
+            }
         }
         return terms.isEmpty() ? Optional.empty() : Optional.of(new Requirement(source, text, terms, termTexts));
+    }
+
+    /** What separates terms: runs of spaces (docs/nvidia-container-semantics.md §2.2) and tabs. */
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
     }
 
     private static Factor factor(String source, String text, String factor) {
@@ -65,10 +86,11 @@ public final class RequirementParser {
         if ("=<>!".indexOf(value.charAt(0)) >= 0) {
             throw invalid(source, text, factor, "unknown operator (expected one of = != < <= > >=)");
         }
-        if (property.isVersion() && NumericVersion.parse(value).isEmpty()) {
+        Factor parsed = new Factor(property, operator, value);
+        if (property.isVersion() && parsed.version() == null) {
             throw invalid(source, text, factor, Messages.quote(value) + " is not a version (digits and dots only)");
         }
-        return new Factor(property, operator, value);
+        return parsed;
     }
 
     private static JaccelException invalid(String source, String text, String factor, String why) {

@@ -26,10 +26,14 @@ public final class Requirements {
             return List.of();
         }
         List<Requirement> out = new ArrayList<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+        TreeMap<String, String> required = new TreeMap<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith(PREFIX) && !e.getKey().startsWith(PREFIX + "JETPACK")) {
-                RequirementParser.parse(e.getKey(), e.getValue()).ifPresent(out::add);
+                required.put(e.getKey(), e.getValue());
             }
+        }
+        for (Map.Entry<String, String> e : required.entrySet()) {
+            RequirementParser.parse(e.getKey(), e.getValue()).ifPresent(out::add);
         }
         if (legacyImage) {
             String cuda = "cuda>=" + CudaImageVersion.majorMinor(env.get("CUDA_VERSION"));

@@ -97,6 +97,31 @@ class RequirementCheckerTest {
         assertTrue(e.getMessage().endsWith("(GPU 1 GPU-b)"), e.getMessage());
     }
 
+    /** GPUs with the same values are evaluated once; a failure still names the first GPU that fails. */
+    @ParameterizedTest(name = "archs {0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "8.0,7.0,7.0 | GPU 1",
+            "7.0,8.0,7.0 | GPU 0",
+            "8.0,8.0,7.0 | GPU 2",
+            "8.0,9.0,8.0 | ",
+    })
+    void aFailureNamesTheFirstGpuWithTheFailingValues(String archs, String failing) {
+        Requirement arch = RequirementParser.parse("NVIDIA_REQUIRE_ARCH", "arch>=8.0").orElseThrow();
+        List<DeviceFacts> gpus = new ArrayList<>();
+        String[] a = archs.split(",");
+        for (int i = 0; i < a.length; i++) {
+            gpus.add(new DeviceFacts("550.54.15", "12.4", "Tesla", a[i], "GPU " + i));
+        }
+        RequirementChecker checker = new RequirementChecker(false, w -> { });
+        if (failing == null) {
+            checker.check(List.of(arch), gpus, DeviceFacts.hostOnly("550.54.15", "12.4"));
+            return;
+        }
+        JaccelException e = assertThrows(JaccelException.class,
+                () -> checker.check(List.of(arch), gpus, DeviceFacts.hostOnly("550.54.15", "12.4")));
+        assertTrue(e.getMessage().endsWith("(" + failing + ")"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "cuda>={0} on CUDA {1} driver {2} -> {3}")
     @CsvSource({
             "12.8, 12.4, 550.54.15, true",    // same major, driver >= 525

@@ -50,6 +50,18 @@ class RequirementParserTest {
         assertEquals(List.of("cuda<13.6", "cuda>=11.6,arch=5.3"), r.termTexts());
     }
 
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "\"cuda>=12.4\"                          | cuda>=12.4",
+            "\"  cuda>=12.4   driver>=535 \"          | cuda>=12.4;driver>=535",
+            "\"cuda>=12.4\tbrand=tesla,driver>=535\" | cuda>=12.4;brand=tesla,driver>=535",
+            "\"\ncuda>=12.4 \t driver>=535\n\"       | cuda>=12.4;driver>=535",
+    })
+    void termsAreSeparatedByRunsOfSpacesAndTabs(String text, String terms) {
+        Requirement r = RequirementParser.parse("NVIDIA_REQUIRE_CUDA", text.translateEscapes()).orElseThrow();
+        assertEquals(List.of(terms.split(";")), r.termTexts());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"notvalid", "foo=45", "cuda=foo", "cuda=>11", "cuda", "cuda>=", ">=11",
             "cuda>=11.6,", "cuda>=11..6", "cuda>=v11", "driver>=-1", "cuda>=11.6 foo=bar", "arch>=x", "cuda~11"})

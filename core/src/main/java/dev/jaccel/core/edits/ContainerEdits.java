@@ -1,6 +1,5 @@
 package dev.jaccel.core.edits;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -27,13 +26,36 @@ public record ContainerEdits(List<String> env, List<DeviceNodeEdit> deviceNodes,
 
     /** These edits followed by {@code other}'s, without repeating an identical entry. */
     public ContainerEdits plus(ContainerEdits other) {
-        return new ContainerEdits(union(env, other.env), union(deviceNodes, other.deviceNodes),
-                union(mounts, other.mounts), union(hooks, other.hooks));
+        return new Builder().add(this).add(other).build();
     }
 
-    private static <T> List<T> union(List<T> a, List<T> b) {
-        LinkedHashSet<T> all = new LinkedHashSet<>(a);
-        all.addAll(b);
-        return new ArrayList<>(all);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Edits added one after another, an identical entry kept once: what a chain of {@link #plus}
+     * gives, without copying every list at each step (a plan adds a GPU at a time).
+     */
+    public static final class Builder {
+        private final LinkedHashSet<String> env = new LinkedHashSet<>();
+        private final LinkedHashSet<DeviceNodeEdit> deviceNodes = new LinkedHashSet<>();
+        private final LinkedHashSet<MountEdit> mounts = new LinkedHashSet<>();
+        private final LinkedHashSet<HookEdit> hooks = new LinkedHashSet<>();
+
+        private Builder() {
+        }
+
+        public Builder add(ContainerEdits edits) {
+            env.addAll(edits.env);
+            deviceNodes.addAll(edits.deviceNodes);
+            mounts.addAll(edits.mounts);
+            hooks.addAll(edits.hooks);
+            return this;
+        }
+
+        public ContainerEdits build() {
+            return new ContainerEdits(List.copyOf(env), List.copyOf(deviceNodes), List.copyOf(mounts), List.copyOf(hooks));
+        }
     }
 }

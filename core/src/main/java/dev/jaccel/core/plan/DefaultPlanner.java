@@ -83,18 +83,18 @@ public final class DefaultPlanner implements Planner {
     public Plan plan(ContainerRequest request, Inventory inventory, HostContext host) {
         List<String> warnings = new ArrayList<>();
         List<String> selected = new ArrayList<>();
-        ContainerEdits edits = ContainerEdits.NONE;
+        ContainerEdits.Builder edits = ContainerEdits.builder();
 
         VisibleDeviceList gpuList = NvidiaRequestSources.visibleDevices(request, config, warnings::add);
         GpuRequest gpuRequest = NvidiaVisibleDevices.interpret(gpuList == null ? null : gpuList.entries());
         if (!(gpuRequest instanceof GpuRequest.NotRequested)) {
             NvidiaPart part = planNvidia(request, gpuRequest, gpuList.origin(), inventory, host, warnings);
             selected.addAll(part.selection.ids());
-            edits = edits.plus(part.edits);
+            edits.add(part.edits);
         }
 
         NeuronSelection neuron = selectNeuron(request, inventory, warnings);
-        edits = edits.plus(NeuronEdits.forContainer(neuron, config.neuronDeviceNames()));
+        edits.add(NeuronEdits.forContainer(neuron, config.neuronDeviceNames()));
         selected.addAll(neuron.ids());
 
         List<String> foreign = CdiNames.foreign(NvidiaRequestSources.annotationDevices(request.annotations(),
@@ -102,10 +102,11 @@ public final class DefaultPlanner implements Planner {
         if (!foreign.isEmpty()) {
             warnings.add("CDI devices " + String.join(", ", foreign) + " are not jaccel's; left to the runtime's CDI support");
         }
-        if (selected.isEmpty() && edits.isEmpty()) {
+        ContainerEdits all = edits.build();
+        if (selected.isEmpty() && all.isEmpty()) {
             return warnings.isEmpty() ? Plan.NOTHING : new Plan(List.of(), ContainerEdits.NONE, warnings);
         }
-        return new Plan(selected, edits, warnings);
+        return new Plan(selected, all, warnings);
     }
 
     private record NvidiaPart(GpuSelection selection, ContainerEdits edits) {
@@ -133,23 +134,23 @@ public final class DefaultPlanner implements Planner {
         new RequirementChecker(config.cudaMinorVersionCompatibility(), warnings::add)
                 .check(requirements, facts, DeviceFacts.hostOnly(nvidia.driverVersion(), nvidia.cudaDriverVersion()));
 
-        ContainerEdits edits = NvidiaEdits.common(nvidia, caps, host, request.libraryDirectory(), warnings::add);
+        ContainerEdits.Builder edits = ContainerEdits.builder()
+                .add(NvidiaEdits.common(nvidia, caps, host, request.libraryDirectory(), warnings::add));
         for (GpuDevice g : selection.gpus()) {
-            edits = edits.plus(NvidiaEdits.gpu(g));
+            edits.add(NvidiaEdits.gpu(g));
         }
         for (GpuSelection.SelectedMig m : selection.migs()) {
-            edits = edits.plus(NvidiaEdits.mig(m.parent(), m.mig()));
+            edits.add(NvidiaEdits.mig(m.parent(), m.mig()));
         }
-        edits = edits.plus(migControl(request, gpuRequest, selection, host, warnings));
-        return new NvidiaPart(selection, edits);
+        migControl(request, gpuRequest, selection, host, warnings, edits);
+        return new NvidiaPart(selection, edits.build());
     }
 
     /** MIG config/monitor: gated by NVIDIA's rules; ignored where no selected GPU has MIG enabled. */
-    private static ContainerEdits migControl(ContainerRequest request, GpuRequest gpuRequest, GpuSelection selection,
-                                             HostContext host, List<String> warnings) {
+    private static void migControl(ContainerRequest request, GpuRequest gpuRequest, GpuSelection selection,
+                                   HostContext host, List<String> warnings, ContainerEdits.Builder out) {
         boolean specificMigs = gpuRequest instanceof GpuRequest.Ids && !selection.migs().isEmpty();
         boolean migCapable = selection.devicesToCheck().stream().anyMatch(g -> Boolean.TRUE.equals(g.migEnabled()));
-        ContainerEdits out = ContainerEdits.NONE;
         for (MigControl control : MigControl.values()) {
             if (!control.requested(request.env(), request.privileged(), specificMigs) || !migCapable) {
                 continue;
@@ -160,16 +161,15 @@ public final class DefaultPlanner implements Planner {
                         + "/proc/driver/nvidia-caps/mig-minors");
                 continue;
             }
-            out = out.plus(NvidiaEdits.nodes(List.of(node.get())));
+            out.add(NvidiaEdits.nodes(List.of(node.get())));
             for (GpuDevice g : selection.devicesToCheck()) {
                 if (Boolean.TRUE.equals(g.migEnabled())) {
                     for (var m : g.migDevices()) {
-                        out = out.plus(NvidiaEdits.nodes(m.capabilityNodes()));
+                        out.add(NvidiaEdits.nodes(m.capabilityNodes()));
                     }
                 }
             }
         }
-        return out;
     }
 
     private NeuronSelection selectNeuron(ContainerRequest request, Inventory inventory, List<String> warnings) {

@@ -43,16 +43,19 @@ public final class NeuronEdits {
      * order and, when cores were named, {@code NEURON_RT_VISIBLE_CORES} renumbered to match.
      */
     public static ContainerEdits forContainer(NeuronSelection selection, NeuronDeviceNames names) {
-        ContainerEdits edits = ContainerEdits.NONE;
+        if (selection.devices().isEmpty() && selection.visibleCores().isEmpty()) {
+            return ContainerEdits.NONE;
+        }
+        ContainerEdits.Builder edits = ContainerEdits.builder();
         List<NeuronDevice> devices = selection.devices();
         for (int k = 0; k < devices.size(); k++) {
             NeuronDevice d = devices.get(k);
-            edits = edits.plus(names == NeuronDeviceNames.HOST ? device(d) : device(d, k));
+            edits.add(names == NeuronDeviceNames.HOST ? device(d) : device(d, k));
         }
         if (names == NeuronDeviceNames.FROM_ZERO && selection.visibleCores().isPresent()) {
-            edits = edits.plus(new ContainerEdits(List.of(NeuronSelector.CORES + "=" + selection.visibleCores().get()),
+            edits.add(new ContainerEdits(List.of(NeuronSelector.CORES + "=" + selection.visibleCores().get()),
                     List.of(), List.of(), List.of()));
         }
-        return edits;
+        return edits.build();
     }
 }

@@ -16,15 +16,17 @@ import java.util.concurrent.TimeUnit;
  * drivers' version files ({@code /proc/driver/nvidia/version}, {@code /sys/module/neuron/version}:
  * an upgrade or reload changes them) and the modification times of {@code /dev} and
  * {@code /dev/nvidia-caps} (a device node created, removed or renumbered, a MIG instance's
- * capability node). Two small reads and two {@code stat}s, no listing.
+ * capability node). At most two small reads and two {@code stat}s, no listing; a vendor this
+ * instance does not serve is not looked at (a missing file costs an exception each time).
  */
 record HostSignature(byte[] nvidiaVersion, byte[] neuronVersion, long devModified, long capsModified) {
     private static final int MAX = 256;
+    private static final byte[] NOT_WATCHED = new byte[0];
 
-    static HostSignature of(HostContext host) {
-        return new HostSignature(head(host.host("/proc/driver/nvidia/version")),
-                head(host.host("/sys/module/neuron/version")), modified(host.host("/dev")),
-                modified(host.host("/dev/nvidia-caps")));
+    static HostSignature of(HostContext host, boolean nvidia, boolean neuron) {
+        return new HostSignature(nvidia ? head(host.host("/proc/driver/nvidia/version")) : NOT_WATCHED,
+                neuron ? head(host.host("/sys/module/neuron/version")) : NOT_WATCHED, modified(host.host("/dev")),
+                nvidia ? modified(host.host("/dev/nvidia-caps")) : -1);
     }
 
     boolean sameAs(HostSignature o) {

@@ -199,8 +199,8 @@ public final class Jaccel implements AutoCloseable {
      */
     public Inventory inventory() {
         checkOpen();
-        HostSignature now = HostSignature.of(host);
         Cached c = cached;
+        HostSignature now = HostSignature.of(host, nvidia != null, neuron != null);
         if (c != null && c.signature.sameAs(now)) {
             return c.inventory;
         }
@@ -212,7 +212,7 @@ public final class Jaccel implements AutoCloseable {
     /** Discovers now, whatever the host signature says, and keeps the result for {@link #inventory()}. */
     public Inventory refreshInventory() {
         checkOpen();
-        HostSignature now = HostSignature.of(host);
+        HostSignature now = HostSignature.of(host, nvidia != null, neuron != null);
         Inventory fresh = discover();
         cached = new Cached(now, fresh);
         return fresh;

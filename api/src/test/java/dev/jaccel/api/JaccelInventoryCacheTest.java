@@ -2,7 +2,9 @@ package dev.jaccel.api;
 
 import dev.jaccel.core.model.Inventory;
 import dev.jaccel.testkit.FakeLibraries;
+import dev.jaccel.testkit.FakeNrt;
 import dev.jaccel.testkit.HostTree;
+import dev.jaccel.testkit.NeuronHostFixture;
 import dev.jaccel.testkit.NvidiaHostFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,6 +77,30 @@ class JaccelInventoryCacheTest {
                 assertNotSame(first, next, change);
             } else {
                 assertSame(first, next, change);
+            }
+        }
+    }
+
+    /** Each instance watches the drivers of the vendors it serves, and only those. */
+    @ParameterizedTest(name = "opened for {0}: rediscovered {1}")
+    @CsvSource({"Neuron, true", "NVIDIA, false"})
+    void aNeuronDriverUpgradeIsSeenByAnInstanceThatServesNeuron(String vendor, boolean rediscovered) throws Exception {
+        NeuronHostFixture.layOutProfile("trn2", tree);
+        try (FakeNrt nrt = FakeNrt.withConfig(dir.resolve("nrt"), NeuronHostFixture.nrtConfig("trn2"))) {
+            Map<String, String> both = new HashMap<>(env);
+            both.put("JACCEL_NRT_LIBRARY", nrt.path().toString());
+            JaccelOptions options = JaccelOptions.fromEnvironment(both);
+            try (Jaccel jaccel = vendor.equals("Neuron") ? Jaccel.openNeuron(options) : Jaccel.openNvidia(options)) {
+                Inventory first = jaccel.inventory();
+                assertSame(first, jaccel.inventory(), "unchanged host: the same inventory, no discovery");
+                tree.file("/sys/module/neuron/version", "2.25.1.0\n");
+                Inventory next = jaccel.inventory();
+                if (rediscovered) {
+                    assertNotSame(first, next);
+                    assertEquals("2.25.1.0", next.neuron().driverVersion());
+                } else {
+                    assertSame(first, next);
+                }
             }
         }
     }

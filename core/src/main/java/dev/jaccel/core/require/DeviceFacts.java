@@ -12,11 +12,6 @@ public record DeviceFacts(String driver, String cuda, String brand, String arch,
         return new DeviceFacts(driver, cuda, null, null, null);
     }
 
-    /** The same values without the GPU's label (kept as "a GPU is selected" or not). */
-    DeviceFacts unlabelled() {
-        return gpu == null || gpu.isEmpty() ? this : new DeviceFacts(driver, cuda, brand, arch, "");
-    }
-
     /** {@code driver 550.54.15, cuda 12.4, brand Tesla, arch 8.0 (GPU 0 GPU-...)}. */
     public String describe() {
         return "driver " + orUnknown(driver) + ", cuda " + orUnknown(cuda) + ", brand " + orUnknown(brand)

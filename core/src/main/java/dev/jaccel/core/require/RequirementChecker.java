@@ -4,10 +4,10 @@ import dev.jaccel.core.JaccelException;
 import dev.jaccel.core.Messages;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -42,10 +42,21 @@ public final class RequirementChecker {
         List<DeviceFacts> targets = devices.isEmpty() ? List.of(host) : devices;
         // GPUs of one model share every value tested: each distinct set is evaluated once, its
         // versions parsed once, and a failure names the first GPU that has it
-        Map<DeviceFacts, Values> distinct = new HashMap<>();
+        List<Values> distinct = new ArrayList<>(2);
         List<Values> perTarget = new ArrayList<>(targets.size());
         for (DeviceFacts facts : targets) {
-            perTarget.add(distinct.computeIfAbsent(facts.unlabelled(), Values::of));
+            Values same = null;
+            for (Values v : distinct) {
+                if (v.sameValuesAs(facts)) {
+                    same = v;
+                    break;
+                }
+            }
+            if (same == null) {
+                same = Values.of(facts);
+                distinct.add(same);
+            }
+            perTarget.add(same);
         }
         for (Requirement r : requirements) {
             Map<Values, Boolean> answers = new IdentityHashMap<>();
@@ -64,6 +75,16 @@ public final class RequirementChecker {
     private record Values(DeviceFacts facts, NumericVersion cuda, NumericVersion driver, NumericVersion arch) {
         static Values of(DeviceFacts facts) {
             return new Values(facts, version(facts.cuda()), version(facts.driver()), version(facts.arch()));
+        }
+
+        /**
+         * Compared field by field rather than as a map key: a record's generated equals and hashCode
+         * bootstrap through invokedynamic, tens of ms in a container start's JVM (docs/perf/README.md).
+         */
+        boolean sameValuesAs(DeviceFacts other) {
+            return Objects.equals(facts.driver(), other.driver()) && Objects.equals(facts.cuda(), other.cuda())
+                    && Objects.equals(facts.brand(), other.brand()) && Objects.equals(facts.arch(), other.arch())
+                    && (facts.gpu() == null) == (other.gpu() == null);
         }
 
         private static NumericVersion version(String text) {

@@ -49,6 +49,10 @@ done
 # bin/jaccel's JVM flags, read from the launcher so the floor cannot drift from it
 JVM_FLAGS=$(sed -n 's/^JVM_FLAGS="\(.*\)"$/\1/p' bin/jaccel | head -n 1)
 [ -n "$JVM_FLAGS" ] || die "cannot read JVM_FLAGS from bin/jaccel"
+# and its locale: the floor and the class-load checks run their JVMs as the launcher runs its own
+JVM_LOCALE=$(sed -n 's/^JVM_LOCALE=\(.*\)$/\1/p' bin/jaccel | head -n 1)
+[ -n "$JVM_LOCALE" ] || die "cannot read JVM_LOCALE from bin/jaccel"
+export LC_ALL=$JVM_LOCALE
 
 rm -rf "$work" && mkdir -p "$work"
 java="$JAVA_HOME/bin/java"

@@ -140,19 +140,9 @@ class DistributionTest {
      */
     @Test
     void theAotCacheFollowsTheInstallationAndItsGuardHolds() throws IOException {
-        // a copy whose java records the arguments the launcher gives it (times kept, as tar keeps them)
-        Path copyDir = tmp.resolve("copy");
-        Files.createDirectories(copyDir);
-        Installation.Result cp = Installation.exec(List.of("cp", "-a", installed.home.toString(), copyDir.toString()),
-                Map.of(), tmp, new byte[0]);
-        assertEquals(0, cp.exit(), cp.both());
-        Path copy = copyDir.resolve(installed.home.getFileName());
-        Path args = tmp.resolve("java-args");
-        Path java = copy.resolve("runtime/bin/java");
-        Files.delete(java);
-        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + args + "\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setLastModifiedTime(java, Files.getLastModifiedTime(installed.home.resolve("runtime/bin/java")));
+        Recording recording = Recording.of("copy");
+        Path copy = recording.home();
+        Path args = recording.args();
         Path cache = copy.resolve("lib/aot/runtime-jdk25.aot");
 
         List<String> launched = launch(copy, args);
@@ -183,6 +173,96 @@ class DistributionTest {
         assertTrue(launch(copy, args).contains("-XX:AOTCache=" + cache), "retrained");
         Files.setLastModifiedTime(copy.resolve("runtime/release"), FileTime.from(Instant.now().plusSeconds(360)));
         assertFalse(launch(copy, args).stream().anyMatch(a -> a.startsWith("-XX:AOTCache")), "a runtime newer than the cache");
+    }
+
+    /**
+     * A copy of the installation whose java, instead of running, writes the arguments and the
+     * environment the launcher gives it (times kept, as tar keeps them, so the cache guard holds).
+     */
+    record Recording(Path home, Path args, Path env) {
+        static Recording of(String name) throws IOException {
+            Path dir = Files.createDirectories(tmp.resolve(name));
+            Installation.Result cp = Installation.exec(List.of("cp", "-a", installed.home.toString(), dir.toString()),
+                    Map.of(), tmp, new byte[0]);
+            assertEquals(0, cp.exit(), cp.both());
+            Recording r = new Recording(dir.resolve(installed.home.getFileName()), tmp.resolve(name + "-java-args"),
+                    tmp.resolve(name + "-java-env"));
+            Path java = r.home.resolve("runtime/bin/java");
+            Files.delete(java);
+            Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + r.args
+                    + "\nenv > " + r.env + "\n");
+            Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setLastModifiedTime(java, Files.getLastModifiedTime(installed.home.resolve("runtime/bin/java")));
+            return r;
+        }
+
+        /** The recorded java command and environment, made the real installation's. */
+        List<String> command() throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(installed.home.resolve("runtime/bin/java").toString()));
+            Files.readAllLines(args).forEach(a -> cmd.add(a.replace(home.toString(), installed.home.toString())));
+            return cmd;
+        }
+
+        Map<String, String> environment() throws IOException {
+            Map<String, String> env = new HashMap<>();
+            for (String line : Files.readAllLines(this.env)) {
+                int eq = line.indexOf('=');
+                env.put(line.substring(0, eq), line.substring(eq + 1).replace(home.toString(), installed.home.toString()));
+            }
+            return env;
+        }
+    }
+
+    /**
+     * The most classes the container path's JVM may load from elsewhere than its AOT cache: the JDK
+     * spins a {@code DirectMethodHandle} holder on the shim's path (measured: 1, docs/perf/README.md).
+     * A class the cache cannot hold costs every GPU container start: a record's generated
+     * equals/hashCode, spinning a dozen method handles, cost ~30 ms.
+     */
+    static final int MAX_CLASSES_NOT_FROM_THE_CACHE = 2;
+
+    /**
+     * The shim's JVM, exactly as bin/jaccel starts it for an 8-GPU container (its arguments and
+     * environment recorded, a class-load log added), edits the spec from the snapshot with its
+     * classes from the container path's AOT cache, in an environment with no locale (as container
+     * engines often run it) as in any other.
+     */
+    @ParameterizedTest(name = "LANG={0}")
+    @CsvSource(value = {"''", "C.UTF-8", "POSIX"})
+    void theContainerPathsClassesComeFromItsAotCache(String lang) throws IOException {
+        Map<String, String> env = new HashMap<>(SimulatedHost.create(tmp.resolve("aot-host-" + lang), SimulatedHost.DEFAULT_PROFILE));
+        Path snapshot = tmp.resolve("aot-state-" + lang + "/inventory.json");
+        env.put("JACCEL_SNAPSHOT", snapshot.toString());
+        Installation.Result refresh = installed.jaccel(elsewhere, env, "inventory", "refresh", "--output", snapshot.toString());
+        assertEquals(0, refresh.exit(), refresh.both());
+        Path bundle = Files.createDirectories(tmp.resolve("aot-bundle-" + lang));
+        Files.createDirectories(bundle.resolve("rootfs"));
+        Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "
+                + "\"process\": {\"args\": [\"true\"], \"env\": [\"PATH=/bin\", \"NVIDIA_VISIBLE_DEVICES=all\", "
+                + "\"NVIDIA_DRIVER_CAPABILITIES=compute,utility\"]}}");
+        if (!lang.isEmpty()) {
+            env.put("LANG", lang);
+        }
+        env.put("JACCEL_RUNTIME", "/bin/true");   // what the launcher execs after the JVM: nothing to start here
+
+        Recording recording = Recording.of("aot-copy-" + lang);
+        Installation.Result recorded = Installation.exec(List.of(recording.home().resolve("bin/jaccel").toString(),
+                "runtime", "run", "--bundle", bundle.toString(), "aot-check"), env, elsewhere, new byte[0]);
+        assertEquals(0, recorded.exit(), recorded.both());
+        List<String> cmd = recording.command();
+        assertTrue(cmd.contains("-XX:AOTCache=" + installed.home.resolve("lib/aot/runtime-jdk25-start.aot")), cmd.toString());
+        // the log after the launcher's flags: their -Xlog:disable would turn an earlier one off
+        Path log = tmp.resolve("aot-classes-" + lang + ".txt");
+        cmd.add(cmd.indexOf("-cp"), "-Xlog:class+load:file=" + log);
+        Installation.Result edit = Installation.exec(cmd, recording.environment(), elsewhere, new byte[0]);
+        assertEquals(0, edit.exit(), edit.both());
+        assertTrue(Files.readString(bundle.resolve("config.json")).contains("/dev/nvidia7"), "the spec was edited for 8 GPUs");
+
+        List<String> loaded = Files.readAllLines(log);
+        List<String> notFromTheCache = loaded.stream().filter(l -> !l.endsWith("source: shared objects file")).toList();
+        assertTrue(loaded.size() > 1000, loaded.size() + " classes logged");
+        assertTrue(notFromTheCache.size() <= MAX_CLASSES_NOT_FROM_THE_CACHE, notFromTheCache.size() + " of " + loaded.size()
+                + " classes not from the AOT cache:\n" + String.join("\n", notFromTheCache));
     }
 
     private List<String> launch(Path home, Path args) throws IOException {

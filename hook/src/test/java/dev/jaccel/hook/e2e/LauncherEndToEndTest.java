@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -166,6 +167,40 @@ class LauncherEndToEndTest {
             // another JDK (found under /usr/lib/jvm) may run instead, never the stand-in
             assertFalse(Files.exists(ran), r.both());
         }
+    }
+
+    /**
+     * Every JVM runs in the launcher's locale, C.UTF-8, whatever the caller's (file names decoded as
+     * UTF-8, the same classes as the AOT training); the runtime exec'd after the shim's JVM keeps the
+     * caller's environment as it was.
+     */
+    @ParameterizedTest(name = "caller's LC_ALL=[{0}]")
+    @ValueSource(strings = {"", "POSIX", "de_DE.ISO-8859-1"})
+    void theJvmRunsInTheLaunchersLocaleAndTheRuntimeInTheCallers(String callers) throws IOException {
+        Path jvmEnv = tmp.resolve("jvm-env.txt");
+        standInJdk("env > " + jvmEnv);
+        Path runtimeEnv = tmp.resolve("runtime-env.txt");
+        Path runtime = executable(tmp.resolve("runtime"), "env > " + runtimeEnv);
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"), "{\"process\": {\"env\": [\"NVIDIA_VISIBLE_DEVICES=all\"]}}");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString(),
+                "JACCEL_RUNTIME", runtime.toString()));
+        if (!callers.isEmpty()) {
+            env.put("LC_ALL", callers);
+        }
+        Jaccel.Result shim = Jaccel.run(List.of("runtime", "run", "--bundle", bundle.toString(), "x"), env, new byte[0]);
+        assertEquals(0, shim.exit(), shim.both());
+        assertEquals(List.of("LC_ALL=C.UTF-8"), localeOf(jvmEnv), "the shim's JVM");
+        assertEquals(callers.isEmpty() ? List.of() : List.of("LC_ALL=" + callers), localeOf(runtimeEnv), "the runtime");
+
+        Files.delete(jvmEnv);
+        Jaccel.Result version = Jaccel.run(List.of("--version"), env, new byte[0]);
+        assertEquals(0, version.exit(), version.both());
+        assertEquals(List.of("LC_ALL=C.UTF-8"), localeOf(jvmEnv), "a command whose shell becomes the JVM");
+    }
+
+    private static List<String> localeOf(Path envDump) throws IOException {
+        return Files.readAllLines(envDump).stream().filter(l -> l.startsWith("LC_ALL=")).toList();
     }
 
     /** A "JDK" at tmp/jdk whose java is a shell script. */

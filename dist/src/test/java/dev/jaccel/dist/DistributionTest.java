@@ -214,12 +214,15 @@ class DistributionTest {
     }
 
     /**
-     * The most classes the container path's JVM may load from elsewhere than its AOT cache: the JDK
-     * spins a {@code DirectMethodHandle} holder on the shim's path (measured: 1, docs/perf/README.md).
-     * A class the cache cannot hold costs every GPU container start: a record's generated
-     * equals/hashCode, spinning a dozen method handles, cost ~30 ms.
+     * The most classes the container path's JVM may load from elsewhere than its AOT cache. The JDK
+     * spins a {@code DirectMethodHandle} holder on the shim's path (measured: 1, docs/perf/README.md)
+     * and now and then loads a JDK class or two from the runtime image (seen on CI: an exception
+     * class resolved for a catch clause, {@code MutableBigInteger}), at well under a millisecond each.
+     * What costs every GPU container start is a class spun at run time (a record's generated
+     * equals/hashCode spun a dozen method handles, ~30 ms), or a cache that serves a group of classes
+     * no more (with no locale: six charset classes): none of those is allowed.
      */
-    static final int MAX_CLASSES_NOT_FROM_THE_CACHE = 2;
+    static final int MAX_CLASSES_NOT_FROM_THE_CACHE = 5;
 
     /**
      * The shim's JVM, exactly as bin/jaccel starts it for an 8-GPU container (its arguments and
@@ -260,7 +263,9 @@ class DistributionTest {
 
         List<String> loaded = Files.readAllLines(log);
         List<String> notFromTheCache = loaded.stream().filter(l -> !l.endsWith("source: shared objects file")).toList();
+        List<String> spun = notFromTheCache.stream().filter(l -> l.contains("source: __")).toList();
         assertTrue(loaded.size() > 1000, loaded.size() + " classes logged");
+        assertEquals(List.of(), spun, "classes spun at run time (hidden classes the AOT cache does not hold)");
         assertTrue(notFromTheCache.size() <= MAX_CLASSES_NOT_FROM_THE_CACHE, notFromTheCache.size() + " of " + loaded.size()
                 + " classes not from the AOT cache:\n" + String.join("\n", notFromTheCache));
     }

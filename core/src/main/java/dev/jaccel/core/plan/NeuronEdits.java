@@ -43,9 +43,6 @@ public final class NeuronEdits {
      * order and, when cores were named, {@code NEURON_RT_VISIBLE_CORES} renumbered to match.
      */
     public static ContainerEdits forContainer(NeuronSelection selection, NeuronDeviceNames names) {
-        if (selection.devices().isEmpty() && selection.visibleCores().isEmpty()) {
-            return ContainerEdits.NONE;
-        }
         ContainerEdits.Builder edits = ContainerEdits.builder();
         List<NeuronDevice> devices = selection.devices();
         for (int k = 0; k < devices.size(); k++) {

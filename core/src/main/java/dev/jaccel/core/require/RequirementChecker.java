@@ -40,24 +40,7 @@ public final class RequirementChecker {
      */
     public void check(List<Requirement> requirements, List<DeviceFacts> devices, DeviceFacts host) {
         List<DeviceFacts> targets = devices.isEmpty() ? List.of(host) : devices;
-        // GPUs of one model share every value tested: each distinct set is evaluated once, its
-        // versions parsed once, and a failure names the first GPU that has it
-        List<Values> distinct = new ArrayList<>(2);
-        List<Values> perTarget = new ArrayList<>(targets.size());
-        for (DeviceFacts facts : targets) {
-            Values same = null;
-            for (Values v : distinct) {
-                if (v.sameValuesAs(facts)) {
-                    same = v;
-                    break;
-                }
-            }
-            if (same == null) {
-                same = Values.of(facts);
-                distinct.add(same);
-            }
-            perTarget.add(same);
-        }
+        List<Values> perTarget = Values.perTarget(targets);
         for (Requirement r : requirements) {
             Map<Values, Boolean> answers = new IdentityHashMap<>();
             for (int i = 0; i < targets.size(); i++) {
@@ -73,8 +56,25 @@ public final class RequirementChecker {
 
     /** One distinct set of facts with its versions parsed once. */
     private record Values(DeviceFacts facts, NumericVersion cuda, NumericVersion driver, NumericVersion arch) {
-        static Values of(DeviceFacts facts) {
-            return new Values(facts, version(facts.cuda()), version(facts.driver()), version(facts.arch()));
+        /**
+         * The values of each target, one instance per distinct set: GPUs of one model share every
+         * value tested, so each set is evaluated once and a failure names the first GPU that has it.
+         */
+        static List<Values> perTarget(List<DeviceFacts> targets) {
+            List<Values> distinct = new ArrayList<>(2);
+            List<Values> perTarget = new ArrayList<>(targets.size());
+            for (DeviceFacts facts : targets) {
+                Values same = null;
+                for (int i = 0; i < distinct.size() && same == null; i++) {
+                    same = distinct.get(i).sameValuesAs(facts) ? distinct.get(i) : null;
+                }
+                if (same == null) {
+                    same = new Values(facts, version(facts.cuda()), version(facts.driver()), version(facts.arch()));
+                    distinct.add(same);
+                }
+                perTarget.add(same);
+            }
+            return perTarget;
         }
 
         /**

@@ -4,7 +4,7 @@
 #   bin/        jaccel (the repository's launcher, unchanged), nvidia-container-runtime-hook, jaccel-runtime
 #               (the runc shim: the native front hook/target/native/jaccel-runtime, not bin/'s sh wrapper)
 #   lib/        jaccel-hook.jar and its runtime jars, lib/classpath (their order), lib/native/jaccel-inject
-#               (the hook's helper), lib/aot/ (the AOT caches: the container path's and the rest's)
+#               (the hook's helper) and jaccel-ask (the hooks' start-service client), lib/aot/ (the AOT caches: the container path's and the rest's)
 #   runtime/    a jlink'd Java runtime holding only the JDK modules the jars need (jdeps)
 #   share/      systemd units, an example config.toml (every key, its default, what it does)
 # The AOT cache is trained here, with the staged launcher and runtime, on the testkit's simulated host;
@@ -20,7 +20,7 @@ home=$stage/$name
 tarball=$target/$name-linux-x86_64.tar.gz
 hook=$repo/hook/target
 
-for f in "$hook/jaccel-hook.jar" "$hook/native/jaccel-inject" "$hook/native/jaccel-runtime" "$repo/testkit/target/jaccel-testkit.jar" "$repo/testkit/target/native/libnvidia-ml.so.1"; do
+for f in "$hook/jaccel-hook.jar" "$hook/native/jaccel-inject" "$hook/native/jaccel-runtime" "$hook/native/jaccel-ask" "$repo/testkit/target/jaccel-testkit.jar" "$repo/testkit/target/native/libnvidia-ml.so.1"; do
   [ -f "$f" ] || { echo "dist: $f is missing: run the whole build (./mvnw package)" >&2; exit 2; }
 done
 rm -rf "$stage" "$tarball"
@@ -34,8 +34,9 @@ chmod 0755 "$home/bin/"*
 cp "$hook/jaccel-hook.jar" "$hook"/lib/*.jar "$home/lib/"
 # the hook's single-threaded helper for work inside a container's namespaces, found beside the jar
 mkdir -p "$home/lib/native"
-cp "$hook/native/jaccel-inject" "$home/lib/native/"
-chmod 0755 "$home/lib/native/jaccel-inject"
+# and bin/jaccel's client of the start service (jaccel serve) for hooks
+cp "$hook/native/jaccel-inject" "$hook/native/jaccel-ask" "$home/lib/native/"
+chmod 0755 "$home/lib/native/jaccel-inject" "$home/lib/native/jaccel-ask"
 # the class path in a fixed order, jaccel-hook.jar first: the launcher reads it instead of globbing
 { echo jaccel-hook.jar; cd "$home/lib" && LC_ALL=C ls -1 -- *.jar | grep -vx jaccel-hook.jar; } > "$home/lib/classpath"
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds jaccel-inject (the hook's single-threaded helper) and jaccel-runtime (the runc shim's
-# no-JVM front, installed as bin/jaccel-runtime) into $1 (hook/target/native). gcc only.
+# Builds jaccel-inject (the hook's single-threaded helper), jaccel-runtime (the runc shim's
+# no-JVM front, installed as bin/jaccel-runtime) and jaccel-ask (bin/jaccel's client of the start
+# service for hooks) into $1 (hook/target/native). gcc only.
 set -eu
 out=${1:?usage: build.sh OUTPUT_DIR}
 src=$(cd "$(dirname "$0")" && pwd)
@@ -12,5 +13,8 @@ mkdir -p "$out"
 echo "hook: $out/jaccel-inject"
 # static PIE: it runs on every container start, and without the dynamic loader its exec is ~1 ms
 # shorter here and no LD_PRELOAD of the engine's environment is loaded into it
-"$CC" $CFLAGS -static-pie -Wl,-z,relro,-z,now -o "$out/jaccel-runtime" "$src/jaccel-runtime.c"
+"$CC" $CFLAGS -static-pie -Wl,-z,relro,-z,now -o "$out/jaccel-runtime" "$src/jaccel-runtime.c" "$src/start_service.c"
 echo "hook: $out/jaccel-runtime"
+# bin/jaccel's client of the start service for hooks (jaccel serve), static for the same reasons
+"$CC" $CFLAGS -static-pie -Wl,-z,relro,-z,now -o "$out/jaccel-ask" "$src/jaccel-ask.c" "$src/start_service.c"
+echo "hook: $out/jaccel-ask"

@@ -5,7 +5,9 @@
  * does that exec itself, without the two shell starts and the grep the launcher costs (each is paid
  * on every container start: docs/design.md, "Start latency"). In every other case, and whenever in
  * doubt, it execs the launcher, `bin/jaccel runtime ARGS...`, which repeats its own checks and owns
- * every error message and the JVM path.
+ * every error message and the JVM path. A create/run whose spec may ask for a device is first
+ * offered to jaccel's start service (start_service.h), a resident JVM that edits the spec as the
+ * launcher's would; when there is none, or it declines, the launcher runs as before.
  *
  * bin/jaccel is the source of truth for each rule below (its `runtime` block, real_runtime, on_path,
  * may_request_devices and CONFIG_WIDENS); this program may send more cases to the launcher than
@@ -22,6 +24,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "start_service.h"
 
 /* a spec or config.toml larger than this is not read here: the launcher decides */
 #define FILE_CAP ((size_t)64 << 20)
@@ -368,7 +372,17 @@ int main(int argc, char **argv) {
         char spec[PATH_MAX];
         int w = snprintf(spec, sizeof spec, "%s/config.json", *bundle != '\0' ? bundle : ".");
         if (w < 0 || (size_t)w >= sizeof spec || may_request_devices(spec)) {
-            exec_launcher(argv, argc);
+            /* the start service edits the spec as the launcher's JVM would, without a JVM start */
+            static char runtime_word[] = "runtime";
+            argv[0] = runtime_word;
+            int code = start_service_run((const char *const *)argv, (size_t)argc, "", 0);
+            if (code == START_SERVICE_UNAVAILABLE) {
+                argv[0] = runtime;
+                exec_launcher(argv, argc);
+            }
+            if (code != 0) {
+                return code;   /* its message is on stderr already, as the launcher's JVM would print it */
+            }
         }
     }
     argv[0] = runtime;

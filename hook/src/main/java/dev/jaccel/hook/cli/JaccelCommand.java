@@ -32,6 +32,7 @@ import java.io.PrintWriter;
                 ConfigCommand.class,
                 SystemCommand.class,
                 dev.jaccel.deviceplugin.DevicePluginCommand.class,
+                dev.jaccel.hook.service.ServeCommand.class,
         })
 public final class JaccelCommand extends CommandGroup {
 

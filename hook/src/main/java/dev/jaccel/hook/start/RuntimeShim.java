@@ -43,17 +43,17 @@ public final class RuntimeShim {
     }
 
     public static int run(List<String> args, Invocation invocation, PrintStream err) {
+        Path cwd = Path.of("").toAbsolutePath();
+        if ("launcher".equals(System.getProperty(EXEC_PROPERTY))) {
+            return edit(args, cwd, invocation, err);
+        }
         Map<String, String> env = invocation.env();
         RuntimeArgs parsed = null;
         try {
-            parsed = RuntimeArgs.parse(args, Path.of("").toAbsolutePath());
-            boolean launcherExecs = "launcher".equals(System.getProperty(EXEC_PROPERTY));
-            String runtime = launcherExecs ? null : resolveRuntime(env);
+            parsed = RuntimeArgs.parse(args, cwd);
+            String runtime = resolveRuntime(env);
             if (parsed.editsSpec()) {
                 inject(parsed.bundle().orElseThrow(), env, err);
-            }
-            if (launcherExecs) {
-                return 0;
             }
             List<String> argv = new ArrayList<>();
             argv.add(runtime);
@@ -62,12 +62,36 @@ public final class RuntimeShim {
             PosixException failed = Libc.execve(runtime, argv, environment(env), 3 + keep);
             throw new JaccelException(ExitCode.DRIVER_UNAVAILABLE, failed.getMessage());
         } catch (RuntimeException e) {
-            int code = Failures.report("jaccel runtime", e, err, invocation.debug());
-            if (parsed != null) {
-                RuntimeLog.error(parsed, e instanceof JaccelException ? e.getMessage() : "internal error: " + e);
-            }
-            return code;
+            return failed(parsed, e, err, invocation);
         }
+    }
+
+    /**
+     * The spec edit alone, for a caller that execs the real runtime itself once this returns 0
+     * (bin/jaccel, the start service's client): {@code create} and {@code run} edit
+     * {@code <bundle>/config.json}, every other subcommand is left to the runtime.
+     *
+     * @param cwd the caller's working directory, which a relative or absent {@code --bundle} names
+     */
+    public static int edit(List<String> args, Path cwd, Invocation invocation, PrintStream err) {
+        RuntimeArgs parsed = null;
+        try {
+            parsed = RuntimeArgs.parse(args, cwd);
+            if (parsed.editsSpec()) {
+                inject(parsed.bundle().orElseThrow(), invocation.env(), err);
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            return failed(parsed, e, err, invocation);
+        }
+    }
+
+    private static int failed(RuntimeArgs parsed, RuntimeException e, PrintStream err, Invocation invocation) {
+        int code = Failures.report("jaccel runtime", e, err, invocation.debug());
+        if (parsed != null) {
+            RuntimeLog.error(parsed, e instanceof JaccelException ? e.getMessage() : "internal error: " + e);
+        }
+        return code;
     }
 
     /** Edits the bundle's spec for the plan; returns whether it was rewritten. */

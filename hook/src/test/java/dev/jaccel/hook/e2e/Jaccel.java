@@ -19,6 +19,8 @@ final class Jaccel {
     /** Repository root: surefire runs in the hook module's directory. */
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
     static final Path LAUNCHER = REPO.resolve("bin/jaccel");
+    /** Where no start service ({@code jaccel serve}) listens. */
+    static final String NO_SERVICE = "/nonexistent/jaccel-tests/start.sock";
 
     record Result(int exit, String out, String err) {
         String both() {
@@ -63,6 +65,8 @@ final class Jaccel {
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // no start service unless a test starts one: a service running on this machine must not answer
+        pb.environment().put("JACCEL_SOCKET", NO_SERVICE);
         pb.environment().putAll(env);
         try {
             Process p = pb.start();

@@ -1,0 +1,46 @@
+package dev.jaccel.hook.service;
+
+import dev.jaccel.core.Invocation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code jaccel serve}: runs the {@link StartService} until SIGTERM. */
+@Command(name = "serve",
+        description = {
+                "Answers jaccel's native clients (bin/jaccel-runtime, bin/jaccel's hooks) over a Unix socket, so a",
+                "container that asks for devices starts without a JVM of its own: this resident JVM edits the spec",
+                "or injects the devices, with its own environment. A client that cannot reach it, or whose",
+                "JACCEL_CONFIG, JACCEL_SNAPSHOT, JACCEL_HOST_ROOT, JACCEL_NVML_LIBRARY or JACCEL_NRT_LIBRARY differ",
+                "from this service's, starts jaccel's JVM as before. Installed as the jaccel-serve systemd unit."},
+        footer = {"", "Exit codes: 0 stopped by SIGTERM or SIGINT; 2 the socket cannot be made (taken, not a socket, no permission)."})
+public final class ServeCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--socket", paramLabel = "FILE",
+            description = "Where to listen (default: $JACCEL_SOCKET, else /run/jaccel/start.sock, where the clients look). "
+                    + "Its folder is made when missing; the socket is read-write for this user only.")
+    Path socket;
+
+    public ServeCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter log = spec.commandLine().getErr();
+        Path at = socket != null ? socket : StartService.socketPath(invocation.env());
+        StartService service = StartService.bind(at, invocation.env(), log);
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "jaccel-serve-stop"));
+        log.println("jaccel serve: answering container starts on " + service.socket());
+        service.serve();
+        return 0;
+    }
+}

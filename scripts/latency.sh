@@ -84,16 +84,26 @@ make_bundle "$work/void" '["PATH=/bin","NVIDIA_VISIBLE_DEVICES=void","CUDA_VERSI
 gpu_env='["PATH=/bin","NVIDIA_VISIBLE_DEVICES=all","NVIDIA_DRIVER_CAPABILITIES=compute,utility","CUDA_VERSION=12.4.1","NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471 brand=tesla,driver>=525,driver<526 brand=tesla,driver>=535,driver<536"]'
 make_bundle "$work/gpus" "$gpu_env"
 # the same container with jaccel as its only OCI hook (explicit env: a hook never inherits the runtime's)
-make_bundle "$work/hookgpus" "$gpu_env"
-hook_env="[\"PATH=/usr/bin:/bin\",\"JACCEL_JAVA_HOME=$JAVA_HOME\",\"JACCEL_HOST_ROOT=$JACCEL_HOST_ROOT\",\"JACCEL_SNAPSHOT=$work/inventory.json\",\"JACCEL_NVML_LIBRARY=$JACCEL_NVML_LIBRARY\",\"FAKE_NVML_CONFIG=$FAKE_NVML_CONFIG\"]"
-sed -i "s|\"linux\":{|\"hooks\":{\"prestart\":[{\"path\":\"$repo/bin/jaccel\",\"args\":[\"jaccel\",\"hook\",\"prestart\"],\"env\":$hook_env,\"timeout\":30}]},\"linux\":{|" "$work/hookgpus/config.json"
-cp "$work/hookgpus/config.json" "$work/hookgpus/config.orig.json"
+# the start service (jaccel serve, as the jaccel-serve unit runs it): only the rows named "start
+# service" use it; every other row points JACCEL_SOCKET where nothing listens, so it runs the JVM
+service_socket="$work/start.sock"
+export JACCEL_SOCKET="$work/no-service.sock"
+hook_bundle() {   # DIR SOCKET: the GPU container with jaccel as its only (prestart) hook
+  make_bundle "$1" "$gpu_env"
+  local hook_env="[\"PATH=/usr/bin:/bin\",\"JACCEL_JAVA_HOME=$JAVA_HOME\",\"JACCEL_HOST_ROOT=$JACCEL_HOST_ROOT\",\"JACCEL_SNAPSHOT=$work/inventory.json\",\"JACCEL_NVML_LIBRARY=$JACCEL_NVML_LIBRARY\",\"FAKE_NVML_CONFIG=$FAKE_NVML_CONFIG\",\"JACCEL_SOCKET=$2\"]"
+  sed -i "s|\"linux\":{|\"hooks\":{\"prestart\":[{\"path\":\"$repo/bin/jaccel\",\"args\":[\"jaccel\",\"hook\",\"prestart\"],\"env\":$hook_env,\"timeout\":30}]},\"linux\":{|" "$1/config.json"
+  cp "$1/config.json" "$1/config.orig.json"
+}
+hook_bundle "$work/hookgpus" "$JACCEL_SOCKET"
+hook_bundle "$work/hookgpus-served" "$service_socket"
 state() {   # BUNDLE PID: the OCI state a runtime writes to a hook's stdin
   printf '{"ociVersion":"1.0.2","id":"jaccel-bench","status":"creating","pid":%d,"bundle":"%s","annotations":{}}' "$2" "$1"
 }
 # the "container" process of the GPU hooks: a sleeper in a devices cgroup of its own
 sleeper= cgroup=
+service=
 cleanup() {
+  if [ -n "$service" ]; then kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true; fi
   if [ -n "$sleeper" ]; then kill "$sleeper" 2>/dev/null; wait "$sleeper" 2>/dev/null || true; fi
   if [ -n "$cgroup" ]; then rmdir "$cgroup" 2>/dev/null || true; fi
   return 0
@@ -164,6 +174,15 @@ probe hook-void "jaccel hook prestart, NVIDIA_VISIBLE_DEVICES=void" true "$jacce
 
 # the snapshot: written by `jaccel inventory refresh` (or cdi generate) where the hook looks for it
 snapshot="$work/inventory.json"
+# the start service, with the same locations as the rows that use it
+JACCEL_SNAPSHOT="$snapshot" "$jaccel" inventory refresh >/dev/null 2>&1 || true
+service_reason=
+JACCEL_SNAPSHOT="$snapshot" JACCEL_SOCKET="$service_socket" "$jaccel" serve > "$work/serve.log" 2>&1 & service=$!
+for _ in $(seq 300); do grep -q 'answering container starts' "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
+if ! grep -q 'answering container starts' "$work/serve.log"; then
+  service_reason="jaccel serve did not start: $(head -n 1 "$work/serve.log" | cut -c1-160)"
+  kill "$service" 2>/dev/null; service=
+fi
 if [ -n "$gpu_container_reason" ]; then
   unavailable hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" "$gpu_container_reason"
   unavailable hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" "$gpu_container_reason"
@@ -182,6 +201,10 @@ else
   else
     unavailable hook-8gpu-snapshot "jaccel hook prestart, 8 GPUs, from snapshot" \
       "jaccel inventory refresh failed: $(head -n 1 "$work/snapshot.err" | cut -c1-160)"
+  fi
+  if [ -n "$service" ]; then
+    probe hook-8gpu-served "jaccel hook prestart, 8 GPUs, by the start service" "$reset_gpu_rootfs" \
+      "JACCEL_SNAPSHOT=$snapshot JACCEL_SOCKET=$service_socket $jaccel hook prestart < $work/state-gpus.json"
   fi
   # no snapshot at the path the hook reads: it falls back to NVML through FFM
   probe hook-8gpu-nvml "jaccel hook prestart, 8 GPUs, NVML via FFM" "$reset_gpu_rootfs" \
@@ -206,6 +229,12 @@ else
     "JACCEL_RUNTIME=$(command -v runc) $repo/hook/target/native/jaccel-runtime --root $runc_root run -b $work/void jaccel-bench-void"
   probe runtime-run-8gpu "jaccel runtime run, busybox, 8 GPUs" "$reset_gpu_bundle" \
     "JACCEL_SNAPSHOT=$snapshot JACCEL_RUNTIME=$(command -v runc) $repo/hook/target/native/jaccel-runtime --root $runc_root run -b $work/gpus jaccel-bench-gpus"
+  if [ -n "$service" ]; then
+    probe runtime-run-8gpu-served "jaccel runtime run, busybox, 8 GPUs, by the start service" "$reset_gpu_bundle" \
+      "JACCEL_SNAPSHOT=$snapshot JACCEL_SOCKET=$service_socket JACCEL_RUNTIME=$(command -v runc) $repo/hook/target/native/jaccel-runtime --root $runc_root run -b $work/gpus jaccel-bench-served"
+  else
+    unavailable runtime-run-8gpu-served "jaccel runtime run, busybox, 8 GPUs, by the start service" "$service_reason"
+  fi
   # runc's own work for the GPU container (11 device nodes, the driver-file mounts): runc run of the
   # spec exactly as the shim left it, so the row above splits into jaccel's share and runc's
   if grep -q '"/dev/nvidia0"' "$work/gpus/config.json"; then
@@ -217,6 +246,12 @@ else
   fi
   probe runc-hook-8gpu "runc run, busybox, 8 GPUs by jaccel's prestart hook" true \
     "runc --root $runc_root run -b $work/hookgpus jaccel-bench-hook"
+  if [ -n "$service" ]; then
+    probe runc-hook-8gpu-served "runc run, busybox, 8 GPUs by jaccel's prestart hook, by the start service" true \
+      "runc --root $runc_root run -b $work/hookgpus-served jaccel-bench-hook-served"
+  else
+    unavailable runc-hook-8gpu-served "runc run, busybox, 8 GPUs by jaccel's prestart hook, by the start service" "$service_reason"
+  fi
 fi
 
 # --- does the AOT cache serve the container path? A class-load log of the shim's JVM (8 GPUs, from the

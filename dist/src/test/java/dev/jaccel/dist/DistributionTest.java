@@ -37,8 +37,9 @@ class DistributionTest {
 
     /**
      * The runtime's modules, each with the jar that needs it (jdeps). The CLI and the container path
-     * need java.base alone; the rest is the device plugin's gRPC stack. java.desktop, java.sql and
-     * java.xml, which jackson-databind and picocli name only as {@code requires static}, stay out.
+     * need java.base alone, the start service jdk.net too; the rest is the device plugin's gRPC stack.
+     * java.desktop, java.sql and java.xml, which jackson-databind and picocli name only as
+     * {@code requires static}, stay out.
      */
     static final List<String> RUNTIME_MODULES = List.of(
             "java.base",
@@ -46,6 +47,7 @@ class DistributionTest {
             "java.naming",         // grpc-core's DNS name resolver (JNDI), grpc-netty-shaded
             "java.security.sasl",  // required by java.naming
             "jdk.jfr",             // grpc-netty-shaded (netty's JFR events)
+            "jdk.net",             // SO_PEERCRED: jaccel serve answers its own user's clients only
             "jdk.unsupported");    // sun.misc.Unsafe: netty, guava, protobuf-java
 
     @TempDir
@@ -63,7 +65,7 @@ class DistributionTest {
     void theTarballHoldsTheLayoutTheLauncherExpectsAndIsLean() throws IOException {
         assertTrue(Files.size(Installation.TARBALL) < MAX_TARBALL_BYTES, Files.size(Installation.TARBALL) + " bytes");
         for (String exe : List.of("bin/jaccel", "bin/jaccel-runtime", "bin/nvidia-container-runtime-hook", "runtime/bin/java",
-                "lib/native/jaccel-inject")) {
+                "lib/native/jaccel-inject", "lib/native/jaccel-ask")) {
             assertTrue(Files.isExecutable(installed.home.resolve(exe)), exe);
         }
         List<String> classpath = Files.readAllLines(installed.home.resolve("lib/classpath"));
@@ -76,6 +78,7 @@ class DistributionTest {
         assertTrue(Files.isRegularFile(installed.home.resolve("lib/aot/runtime-jdk25-start.aot")));
         assertTrue(Files.isRegularFile(installed.home.resolve("share/systemd/jaccel-refresh.service")));
         assertTrue(Files.isRegularFile(installed.home.resolve("share/systemd/jaccel-refresh.path")));
+        assertTrue(Files.isRegularFile(installed.home.resolve("share/systemd/jaccel-serve.service")));
         // the launcher is the repository's, byte for byte
         assertEquals(Files.readString(Path.of("../bin/jaccel")), Files.readString(installed.bin("jaccel")));
 
@@ -286,21 +289,23 @@ class DistributionTest {
     @Test
     void theSystemdUnitsVerifyAndTheirCommandIsCheapWhenNothingChanged() throws IOException {
         Path units = Files.createDirectories(tmp.resolve("units"));
-        String execStart = null;
-        for (String unit : List.of("jaccel-refresh.service", "jaccel-refresh.path")) {
+        Map<String, String> execStart = new HashMap<>();
+        List<String> unitNames = List.of("jaccel-refresh.service", "jaccel-refresh.path", "jaccel-serve.service");
+        for (String unit : unitNames) {
             String text = Files.readString(installed.home.resolve("share/systemd/" + unit));
             Files.writeString(units.resolve(unit), text.replace("/opt/jaccel/", installed.home + "/"));
             for (String line : text.lines().toList()) {
                 if (line.startsWith("ExecStart=")) {
-                    execStart = line.substring("ExecStart=".length());
+                    execStart.put(unit, line.substring("ExecStart=".length()));
                 }
             }
         }
-        assertEquals("/opt/jaccel/bin/jaccel cdi generate --if-stale", execStart);
+        assertEquals(Map.of("jaccel-refresh.service", "/opt/jaccel/bin/jaccel cdi generate --if-stale",
+                "jaccel-serve.service", "/opt/jaccel/bin/jaccel serve --socket /run/jaccel/start.sock"), execStart);
         if (Files.isExecutable(Path.of("/usr/bin/systemd-analyze"))) {
-            Installation.Result verify = Installation.exec(List.of("systemd-analyze", "verify",
-                    units.resolve("jaccel-refresh.service").toString(), units.resolve("jaccel-refresh.path").toString()),
-                    Map.of(), units, new byte[0]);
+            List<String> verifyCmd = new ArrayList<>(List.of("systemd-analyze", "verify"));
+            unitNames.forEach(u -> verifyCmd.add(units.resolve(u).toString()));
+            Installation.Result verify = Installation.exec(verifyCmd, Map.of(), units, new byte[0]);
             assertEquals(0, verify.exit(), verify.both());
             assertEquals("", verify.out() + verify.err());
         }

@@ -2,6 +2,8 @@ package dev.jaccel.dist;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 
@@ -32,6 +34,24 @@ class DockerEndToEndTest extends DockerNodeTests {
                 "-e", "NVIDIA_DRIVER_CAPABILITIES=utility"), LIST_DEV);
         assertEquals(0, r.exit(), r.both() + node.logs());
         assertEquals(Set.of("/dev/nvidiactl", "/dev/nvidia3", "/dev/nvidia7"), devices(r), r.both());
+    }
+
+    /**
+     * With the start service running (the jaccel-serve unit), the installed jaccel-runtime hands it
+     * the spec edit: the container gets the same devices and the service logs that it served the start.
+     */
+    @Test
+    void withTheStartServiceTheSameContainerStartsWithoutAJvmOfItsOwn() throws IOException {
+        try (Daemon service = node.serve()) {
+            Installation.Result r = node.run(List.of("--runtime=jaccel", "-e", "NVIDIA_VISIBLE_DEVICES=0,4",
+                    "-e", "NVIDIA_DRIVER_CAPABILITIES=utility"), LIST_DEV);
+            assertEquals(0, r.exit(), r.both() + node.logs() + service.logTail());
+            assertEquals(Set.of("/dev/nvidiactl", "/dev/nvidia3", "/dev/nvidia7"), devices(r), r.both());
+            String log = Files.readString(node.dir.resolve("serve.log"));
+            assertTrue(log.lines().anyMatch(l -> l.startsWith("jaccel serve: runtime ") && l.contains(" create ")
+                    && l.contains(": exit 0 in ")), "the service edited the spec: " + log);
+        }
+        assertFalse(Files.exists(node.dir.resolve("run/start.sock")), "the stopped service removed its socket");
     }
 
     @Test

@@ -47,6 +47,8 @@ final class DockerNode implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(hostEnv);
         // jaccel's bin first: dockerd looks nvidia-container-runtime-hook up on its own PATH
         env.put("PATH", jaccel.home.resolve("bin") + ":" + Installation.PATH);
+        // where a test may start jaccel's start service (jaccel serve); until then the runtime runs its JVM
+        env.put("JACCEL_SOCKET", dir.resolve("run/start.sock").toString());
 
         Path run = Files.createDirectories(dir.resolve("run"));
         Containerd ctd = Containerd.start(dir.resolve("containerd"), env, null);
@@ -82,6 +84,15 @@ final class DockerNode implements AutoCloseable {
         Installation.Result imported = docker(socket, "import", tar.toString(), image);
         assertEquals(0, imported.exit(), imported.both());
         return new DockerNode(jaccel, hostEnv, dir, image, socket, ctd.daemon, dockerd);
+    }
+
+    /** The installed {@code jaccel serve} on the socket dockerd's runtime looks at, with the node's environment. */
+    Daemon serve() {
+        Path socket = dir.resolve("run/start.sock");
+        Map<String, String> env = new LinkedHashMap<>(hostEnv);
+        env.put("PATH", Installation.PATH);
+        return Daemon.start("jaccel serve", List.of(jaccel.bin("jaccel").toString(), "serve", "--socket", socket.toString()),
+                env, dir.resolve("serve.log"), () -> Files.exists(socket), Duration.ofSeconds(60));
     }
 
     /** {@code docker run --rm --network none ARGS... IMAGE sh -c SCRIPT}. */

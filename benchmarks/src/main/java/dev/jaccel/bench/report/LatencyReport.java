@@ -58,14 +58,22 @@ public final class LatencyReport {
             new Ratio("hook-8gpu-nvml", "jvm-floor", null, "hook alone, 8 GPUs injected, NVML through FFM (no snapshot)"),
             new Ratio("runtime-run", "runc-run", 1.05, "jaccel runtime run, no GPU, against runc run"),
             new Ratio("runtime-run-void", "runc-run", 1.05, "jaccel runtime run, NVIDIA_VISIBLE_DEVICES=void, against runc run"),
-            new Ratio("runtime-run-8gpu", "runc-run", 2.5, "jaccel runtime run, 8 GPUs, against runc run of the container without GPUs"),
-            new Ratio("runtime-run-8gpu", "runc-run", "jvm-floor", 1.3, "what jaccel runtime run adds for 8 GPUs, in JVM floors"),
+            new Ratio("runtime-run-8gpu", "runc-run", 2.5, "jaccel runtime run, 8 GPUs, each start its JVM (no start service), against runc run of the container without GPUs"),
+            new Ratio("runtime-run-8gpu", "runc-run", "jvm-floor", 1.3, "what jaccel runtime run adds for 8 GPUs, each start its JVM (no start service), in JVM floors"),
             new Ratio("runc-run-8gpu-spec", "runc-run", null,
                     "runc's own cost of the 8 GPUs: runc run of the spec jaccel edited, against the container without GPUs"),
             new Ratio("runtime-run-8gpu", "runc-run-8gpu-spec", "jvm-floor", null,
                     "jaccel's own share of runtime run for 8 GPUs (the spec edit), in JVM floors"),
             new Ratio("runc-hook-8gpu", "runc-run", "jvm-floor", 1.6,
-                    "what jaccel as runc's only (prestart) hook adds for 8 GPUs, in JVM floors"));
+                    "what jaccel as runc's only (prestart) hook adds for 8 GPUs, each start its JVM (no start service), in JVM floors"),
+            new Ratio("hook-8gpu-served", "jvm-floor", null,
+                    "hook alone, 8 GPUs injected by the start service (jaccel serve), no JVM started"),
+            new Ratio("runtime-run-8gpu-served", "runc-run", 2.5,
+                    "jaccel runtime run, 8 GPUs, by the start service, against runc run of the container without GPUs"),
+            new Ratio("runtime-run-8gpu-served", "runc-run", "jvm-floor", 1.3,
+                    "what jaccel runtime run adds for 8 GPUs by the start service, in JVM floors"),
+            new Ratio("runc-hook-8gpu-served", "runc-run", "jvm-floor", 1.6,
+                    "what jaccel as runc's only (prestart) hook adds for 8 GPUs by the start service, in JVM floors"));
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code jaccel serve}: runs the {@link StartService} until SIGTERM. */
@@ -19,6 +20,9 @@ import java.util.concurrent.Callable;
                 "from this service's, starts jaccel's JVM as before. Installed as the jaccel-serve systemd unit."},
         footer = {"", "Exit codes: 0 stopped by SIGTERM or SIGINT; 2 the socket cannot be made (taken, not a socket, no permission)."})
 public final class ServeCommand implements Callable<Integer> {
+    /** What a request may take (the hook's helper has 10 s), so one in hand at SIGTERM still gets its answer. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
     private final Invocation invocation;
 
     @CommandLine.Spec
@@ -38,7 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getErr();
         Path at = socket != null ? socket : StartService.socketPath(invocation.env());
         StartService service = StartService.bind(at, invocation.env(), log);
-        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "jaccel-serve-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop(STOP_GRACE), "jaccel-serve-stop"));
         log.println("jaccel serve: answering container starts on " + service.socket());
         service.serve();
         return 0;

@@ -29,15 +29,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code jaccel serve}: a resident JVM that does the container path's work (the runc shim's spec
@@ -67,6 +71,9 @@ public final class StartService implements AutoCloseable {
     private final String mountNamespace;
     private final String pidNamespace;
     private final PrintWriter log;
+    private final CountDownLatch served = new CountDownLatch(1);
+    private volatile boolean serving;
+    private final AtomicInteger inHand = new AtomicInteger();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jaccel-serve-deadlines");
         t.setDaemon(true);
@@ -134,8 +141,12 @@ public final class StartService implements AutoCloseable {
         }
     }
 
-    /** Accepts clients until {@link #close()}; each is answered on a virtual thread of its own. */
+    /**
+     * Accepts clients until {@link #close()}; each is answered on a virtual thread of its own. Returns
+     * once every client accepted has had its answer.
+     */
     public void serve() {
+        serving = true;
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             while (server.isOpen()) {
                 SocketChannel client;
@@ -152,10 +163,29 @@ public final class StartService implements AutoCloseable {
                 }
                 clients.submit(() -> answer(client));
             }
+        } finally {
+            deadlines.shutdownNow();
+            served.countDown();
+        }
+    }
+
+    /**
+     * SIGTERM: stops accepting, then lets the requests in hand finish (a container start cut off
+     * half-way fails at its engine) for up to {@code grace}, as {@link #serve()} returns.
+     */
+    public void stop(Duration grace) {
+        close();
+        try {
+            if (!served.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.println("jaccel serve: stopped with requests still in hand after " + grace.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void answer(SocketChannel client) {
+        inHand.incrementAndGet();
         ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(client), READ_DEADLINE_SECONDS,
                 TimeUnit.SECONDS);
         try (client) {
@@ -183,13 +213,20 @@ public final class StartService implements AutoCloseable {
             log.println("jaccel serve: a client went away: " + e.getMessage());
         } finally {
             deadline.cancel(false);
+            inHand.decrementAndGet();
         }
+    }
+
+    /** Requests accepted and not yet answered. */
+    int inHand() {
+        return inHand.get();
     }
 
     /** The response to one request: {@code declined WHY\n}, or {@code exit CODE\n} and the command's stderr. */
     byte[] answer(StartRequest request) {
         Optional<String> why = declineReason(request);
         if (why.isPresent()) {
+            log.println("jaccel serve: declined " + printable(String.join(" ", request.args())) + ": " + printable(why.get()));
             return declined(why.get());
         }
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream(256);
@@ -197,6 +234,7 @@ public final class StartService implements AutoCloseable {
         Invocation invocation = new Invocation(new ByteArrayInputStream(request.input()), env);
         List<String> args = request.args();
         List<String> rest = args.subList(1, args.size());
+        long started = System.nanoTime();
         int code;
         try {
             code = args.getFirst().equals("hook")
@@ -206,6 +244,9 @@ public final class StartService implements AutoCloseable {
             code = Failures.report("jaccel serve", e, err, false);
         }
         err.flush();
+        // one line per container start, as the engines log theirs: which command, its outcome, its time
+        log.printf(Locale.ROOT, "jaccel serve: %s: exit %d in %.1f ms%n", printable(String.join(" ", args)), code,
+                (System.nanoTime() - started) / 1e6);
         byte[] head = ("exit " + code + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] body = errBytes.toByteArray();
         byte[] all = new byte[head.length + body.length];
@@ -240,6 +281,13 @@ public final class StartService implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** A client's text in the log: control characters (a line break, an escape) as '?'. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
+    }
+
     private static String shown(String value) {
         return value == null ? "it unset" : "'" + value + "'";
     }
@@ -252,7 +300,9 @@ public final class StartService implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(server);
-        deadlines.shutdownNow();
+        if (!serving) {   // else serve() ends the timer once the requests in hand have their answers
+            deadlines.shutdownNow();
+        }
         try {
             if (Objects.equals(key(socket), socketKey)) {
                 Files.deleteIfExists(socket);

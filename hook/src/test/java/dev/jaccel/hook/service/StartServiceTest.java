@@ -163,4 +163,33 @@ class StartServiceTest {
             assertFalse(serving.isAlive(), "serve() returns once the service is closed");
         }
     }
+
+    /** SIGTERM's stop: no new client, but the one in hand gets its answer before the service ends. */
+    @Test
+    void aRequestInHandWhenTheServiceStopsStillGetsItsAnswer() throws Exception {
+        StartService s = service(SERVICE_ENV);
+        Thread serving = Thread.ofVirtual().start(s::serve);
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(s.socket()))) {
+            c.write(ByteBuffer.wrap(StartRequestTest.bytes("jaccel-start-1|" + ns("mnt") + "|")));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (s.inHand() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, s.inHand(), "the service holds the request");
+            Thread stopping = Thread.ofVirtual().start(() -> s.stop(java.time.Duration.ofSeconds(10)));
+            while (Files.exists(s.socket()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertFalse(Files.exists(s.socket()), "no new client once stopping");
+            assertTrue(stopping.isAlive(), "stop waits for the request in hand");
+            c.write(ByteBuffer.wrap(StartRequestTest.bytes(ns("pid") + "|/|0|1|devices|")));
+            c.shutdownOutput();
+            String answer = new String(Channels.newInputStream(c).readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("declined only the container path"), answer);
+            stopping.join(10_000);
+            assertFalse(stopping.isAlive(), "stop returns once the answer is sent");
+            serving.join(10_000);
+            assertFalse(serving.isAlive());
+        }
+    }
 }

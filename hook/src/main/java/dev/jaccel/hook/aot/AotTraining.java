@@ -177,6 +177,14 @@ public final class AotTraining {
         return dir;
     }
 
+    /**
+     * A bundle in {@code dir} whose spec asks, as an nvidia/cuda:12.4.1 image does, for every GPU with
+     * compute and utility: the request the training (and the start service's warm-up) repeats.
+     */
+    public static Path cudaBundle(Path dir) throws IOException {
+        return bundle(dir, CUDA_ENV);
+    }
+
     /** {@code runtime run} of a fresh copy of the GPU spec, with the JVM in the launcher's mode (no exec of runc). */
     private static int runtime(Path bundle, InputStream in, PrintStream out, PrintStream err, Map<String, String> env)
             throws IOException {

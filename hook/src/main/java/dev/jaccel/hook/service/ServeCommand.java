@@ -44,6 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
         StartService service = StartService.bind(at, invocation.env(), log);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop(STOP_GRACE), "jaccel-serve-stop"));
         log.println("jaccel serve: answering container starts on " + service.socket());
+        Thread.ofVirtual().name("jaccel-serve-warm-up").start(() -> WarmUp.run(invocation.env()));
         service.serve();
         return 0;
     }

@@ -1,5 +1,8 @@
 package dev.jaccel.hook.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jaccel.testkit.SimulatedHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +131,34 @@ class StartServiceEndToEndTest {
         assertEquals(0, jvm.exit(), jvm.both());
         assertEquals(jvm.out(), r.out(), "the same container");
         assertArrayEquals(viaJvm.configBytes(), viaService.configBytes(), "the same spec edit");
+    }
+
+    /**
+     * The service keeps no host facts between starts: a GPU that goes away (its node gone, the
+     * driver no longer reporting it) is gone from the next container it serves.
+     */
+    @Test
+    void aHostChangeIsSeenByTheNextStartItServes() throws Exception {
+        Map<String, String> env = host("h100x8-mig");
+        startService(env);
+        Path front = loneFront();
+        Bundle before = Bundle.create(tmp.resolve("before"), "ls /dev | grep -cE '^nvidia[0-9]+$'").env("NVIDIA_VISIBLE_DEVICES=all");
+        Jaccel.Result r = front(front, before, "before", env);
+        assertEquals(0, r.exit(), r.both());
+        assertEquals("8\n", r.out(), r.both());
+
+        Path nvml = Path.of(env.get("FAKE_NVML_CONFIG"));
+        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(nvml.toFile());
+        ArrayNode devices = (ArrayNode) config.get("devices");
+        int minor = devices.get(devices.size() - 1).get("minor").asInt();
+        devices.remove(devices.size() - 1);
+        new ObjectMapper().writeValue(nvml.toFile(), config);
+        Files.delete(Path.of(env.get("JACCEL_HOST_ROOT"), "dev", "nvidia" + minor));
+
+        Bundle after = Bundle.create(tmp.resolve("after"), "ls /dev | grep -cE '^nvidia[0-9]+$'").env("NVIDIA_VISIBLE_DEVICES=all");
+        Jaccel.Result next = front(front, after, "after", env);
+        assertEquals(0, next.exit(), next.both());
+        assertEquals("7\n", next.out(), "the GPU that went away is not in the next container: " + next.both());
     }
 
     @Test

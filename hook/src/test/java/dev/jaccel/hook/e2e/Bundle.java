@@ -7,7 +7,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 
 /**
  * An OCI bundle for the end-to-end tests: a busybox rootfs (the static busybox copied in, applets
@@ -112,5 +117,36 @@ final class Bundle {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@code n} bundles sharing one busybox rootfs under {@code dir}, the i-th asking for Neuron device
+     * {@code i % 6} and listing the Neuron nodes it got: containers to start at once.
+     */
+    static List<Bundle> neuronCopies(Path dir, int n) {
+        Bundle template = create(dir.resolve("template"), "ls /dev | grep neuron");
+        List<Bundle> bundles = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            bundles.add(template.sharingRootfs(dir.resolve("p" + i)).env("AWS_NEURON_VISIBLE_DEVICES=" + (i % 6)));
+        }
+        return bundles;
+    }
+
+    /** Starts every bundle at the same time, each on a thread of its own, as {@code start(bundle, id)}; the results in order. */
+    static List<Jaccel.Result> startTogether(List<Bundle> bundles, BiFunction<Bundle, String, Jaccel.Result> start)
+            throws Exception {
+        List<Future<Jaccel.Result>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(bundles.size())) {
+            for (int i = 0; i < bundles.size(); i++) {
+                Bundle b = bundles.get(i);
+                String id = "par-" + i;
+                futures.add(pool.submit(() -> start.apply(b, id)));
+            }
+        }
+        List<Jaccel.Result> results = new ArrayList<>();
+        for (var f : futures) {
+            results.add(f.get());
+        }
+        return results;
     }
 }

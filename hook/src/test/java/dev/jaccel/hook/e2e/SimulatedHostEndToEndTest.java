@@ -13,9 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -189,21 +186,10 @@ class SimulatedHostEndToEndTest {
     void fiftyContainersInParallelThroughTheShimAllStartAndLeaveNoTemporaryFiles() throws Exception {
         Map<String, String> env = host("inf2");
         int n = 50;
-        Bundle template = Bundle.create(tmp.resolve("template"), "ls /dev | grep neuron");
-        List<Bundle> bundles = new ArrayList<>();
+        List<Bundle> bundles = Bundle.neuronCopies(tmp, n);
+        List<Jaccel.Result> results = Bundle.startTogether(bundles, (b, id) -> shimRun(b, id, env));
         for (int i = 0; i < n; i++) {
-            bundles.add(template.sharingRootfs(tmp.resolve("p" + i)).env("AWS_NEURON_VISIBLE_DEVICES=" + (i % 6)));
-        }
-        List<Future<Jaccel.Result>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
-            for (int i = 0; i < n; i++) {
-                Bundle b = bundles.get(i);
-                String id = "par-" + i;
-                results.add(pool.submit(() -> shimRun(b, id, env)));
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            Jaccel.Result r = results.get(i).get();
+            Jaccel.Result r = results.get(i);
             assertEquals(0, r.exit(), "container " + i + ": " + r.both());
             assertEquals("neuron" + (i % 6) + "\n", r.out(), "container " + i);
             try (Stream<Path> files = Files.list(bundles.get(i).dir)) {

@@ -19,9 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -246,21 +243,10 @@ class StartServiceEndToEndTest {
         startService(env);
         Path front = loneFront();
         int n = 16;
-        Bundle template = Bundle.create(tmp.resolve("template"), "ls /dev | grep neuron");
-        List<Bundle> bundles = new ArrayList<>();
+        List<Bundle> bundles = Bundle.neuronCopies(tmp, n);
+        List<Jaccel.Result> results = Bundle.startTogether(bundles, (b, id) -> front(front, b, id, env));
         for (int i = 0; i < n; i++) {
-            bundles.add(template.sharingRootfs(tmp.resolve("p" + i)).env("AWS_NEURON_VISIBLE_DEVICES=" + (i % 6)));
-        }
-        List<Future<Jaccel.Result>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
-            for (int i = 0; i < n; i++) {
-                Bundle b = bundles.get(i);
-                String id = "par-" + i;
-                results.add(pool.submit(() -> front(front, b, id, env)));
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            Jaccel.Result r = results.get(i).get();
+            Jaccel.Result r = results.get(i);
             assertEquals(0, r.exit(), "container " + i + ": " + r.both());
             assertEquals("neuron" + (i % 6) + "\n", r.out(), "container " + i);
         }

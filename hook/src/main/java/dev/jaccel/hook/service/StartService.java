@@ -60,6 +60,9 @@ public final class StartService implements AutoCloseable {
     /** The variables that choose what the container path reads; a client's must equal the service's. */
     static final List<String> HOST_KEYS = List.of("JACCEL_CONFIG", "JACCEL_SNAPSHOT", "JACCEL_HOST_ROOT",
             "JACCEL_NVML_LIBRARY", "JACCEL_NRT_LIBRARY");
+    /** stat(2)'s file type bits and the socket type (sys/stat.h). */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
     /** A client that has not sent its whole request by then is dropped. */
     static final long READ_DEADLINE_SECONDS = 30;
 
@@ -130,7 +133,8 @@ public final class StartService implements AutoCloseable {
         if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!Files.readAttributes(at, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+        int mode = (Integer) Files.getAttribute(at, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & S_IFMT) != S_IFSOCK) {
             throw JaccelException.badInput(at + " exists and is not a socket: remove it, or give --socket FILE");
         }
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(at))) {

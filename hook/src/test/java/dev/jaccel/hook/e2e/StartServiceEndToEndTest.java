@@ -237,6 +237,53 @@ class StartServiceEndToEndTest {
         assertTrue(Files.exists(jvmRan), "without the service the hook starts its JVM");
     }
 
+    /**
+     * Whoever answers "done" decides that a container starts without its devices, so the front
+     * believes a service of its own user only: an impostor run as nobody, which answers "exit 0" to
+     * everything, is ignored (the front goes to the launcher, here missing: exit 4), while the same
+     * impostor run as root is believed (the spec is left unedited and the container starts).
+     */
+    @ParameterizedTest(name = "impostor run as {0}")
+    @CsvSource({"nobody, 4", "root, 0"})
+    void theFrontBelievesOnlyAServiceOfItsOwnUser(String user, int exit) throws Exception {
+        Path shared = Files.createTempDirectory(Path.of("/tmp"), "jaccel-impostor");
+        try {
+            Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            socket = shared.resolve("start.sock");
+            Path source = Path.of(getClass().getResource("/service/ImpostorStartService.java").toURI());
+            Path copy = Files.copy(source, shared.resolve("ImpostorStartService.java"));
+            List<String> cmd = new ArrayList<>();
+            if (user.equals("nobody")) {
+                cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+            }
+            cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), copy.toString(),
+                    socket.toString()));
+            serviceLog = tmp.resolve("impostor.log");
+            service = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(serviceLog.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(serviceLog).contains("listening")) {
+                assertTrue(service.isAlive() && System.nanoTime() < deadline, Files.readString(serviceLog));
+                Thread.sleep(20);
+            }
+            Map<String, String> env = host("h100x8-mig");
+            Bundle b = Bundle.create(tmp.resolve("impostor"), "echo started").env("NVIDIA_VISIBLE_DEVICES=all");
+            byte[] before = b.configBytes();
+            Jaccel.Result r = front(loneFront(), b, "impostor-" + user, env);
+            assertEquals(exit, r.exit(), r.both());
+            if (exit == 4) {
+                assertTrue(r.err().contains("the launcher is missing"), "the impostor was ignored: " + r.both());
+            } else {
+                assertEquals("started\n", r.out(), "a service of the front's own user is believed: " + r.both());
+            }
+            assertArrayEquals(before, b.configBytes(), "nobody edited the spec");
+        } finally {
+            stopService();
+            try (var files = Files.walk(shared)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void containersStartingTogetherAreAllServed() throws Exception {
         Map<String, String> env = host("inf2");

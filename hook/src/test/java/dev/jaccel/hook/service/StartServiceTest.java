@@ -130,7 +130,7 @@ class StartServiceTest {
     }
 
     @Test
-    void aStaleSocketIsReplacedAndAnythingElseIsLeftAlone() throws IOException {
+    void aStaleSocketIsReplacedAndAnythingElseIsLeftAlone() throws IOException, InterruptedException {
         Path at = tmp.resolve("run/start.sock");
         Files.createDirectories(at.getParent());
         try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -144,6 +144,10 @@ class StartServiceTest {
         JaccelException e = assertThrows(JaccelException.class, () -> service(SERVICE_ENV));
         assertTrue(e.getMessage().contains("exists and is not a socket"), e.getMessage());
         assertEquals("keep me", Files.readString(at));
+        Files.delete(at);
+        assertEquals(0, new ProcessBuilder("mkfifo", at.toString()).start().waitFor());
+        e = assertThrows(JaccelException.class, () -> service(SERVICE_ENV));
+        assertTrue(e.getMessage().contains("exists and is not a socket"), "a FIFO is not a stale socket: " + e.getMessage());
     }
 
     /** A whole exchange over the socket, as the C client makes it: request, end of stream, answer. */

@@ -12,13 +12,21 @@ import java.util.concurrent.Callable;
 
 /** {@code jaccel serve}: runs the {@link StartService} until SIGTERM. */
 @Command(name = "serve",
+        mixinStandardHelpOptions = true,
         description = {
-                "Answers jaccel's native clients (bin/jaccel-runtime, bin/jaccel's hooks) over a Unix socket, so a",
-                "container that asks for devices starts without a JVM of its own: this resident JVM edits the spec",
-                "or injects the devices, with its own environment. A client that cannot reach it, or whose",
-                "JACCEL_CONFIG, JACCEL_SNAPSHOT, JACCEL_HOST_ROOT, JACCEL_NVML_LIBRARY or JACCEL_NRT_LIBRARY differ",
-                "from this service's, starts jaccel's JVM as before. Installed as the jaccel-serve systemd unit."},
-        footer = {"", "Exit codes: 0 stopped by SIGTERM or SIGINT; 2 the socket cannot be made (taken, not a socket, no permission)."})
+                "The start service: one resident JVM does every container start's jaccel work.",
+                "",
+                "jaccel's native clients (bin/jaccel-runtime, and bin/jaccel for hooks) hand",
+                "it their work over a Unix socket: it edits the spec or injects the devices",
+                "exactly as jaccel's JVM would, with its own environment, and answers with the",
+                "exit status and messages. A client that cannot reach it, or whose",
+                "JACCEL_CONFIG, JACCEL_SNAPSHOT, JACCEL_HOST_ROOT, JACCEL_NVML_LIBRARY or",
+                "JACCEL_NRT_LIBRARY differ from this service's, starts its own JVM as before.",
+                "One line per start goes to stderr (the journal). Installed as the",
+                "jaccel-serve systemd unit (docs/design.md, \"The start service\")."},
+        footer = {"", "Exit codes: 0 or 143 stopped by SIGINT or SIGTERM (requests in hand are",
+                "            answered first); 2 the socket cannot be made (taken, not a",
+                "            socket, no permission)."})
 public final class ServeCommand implements Callable<Integer> {
     /** What a request may take (the hook's helper has 10 s), so one in hand at SIGTERM still gets its answer. */
     static final Duration STOP_GRACE = Duration.ofSeconds(15);

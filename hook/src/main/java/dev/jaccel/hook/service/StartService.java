@@ -22,8 +22,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -124,9 +127,21 @@ public final class StartService implements AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
-            throw JaccelException.badInput("cannot listen on " + at + ": " + e.getMessage()
+            throw JaccelException.badInput("cannot listen on " + at + ": " + why(e)
                     + " (run as root, or give --socket FILE in a folder this user may write)");
         }
+    }
+
+    /** A file system failure as a reader wants it: what went wrong, then where. */
+    private static String why(IOException e) {
+        if (e instanceof FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason()
+                    : e instanceof NoSuchFileException ? "no such file or folder"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e.getClass().getSimpleName();
+            return f.getFile() == null ? reason : reason + ": " + f.getFile();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static void refuseIfTaken(Path at) throws IOException {

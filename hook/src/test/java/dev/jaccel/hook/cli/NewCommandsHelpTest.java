@@ -15,6 +15,7 @@ class NewCommandsHelpTest {
             "cdi generate,      --inventory",
             "hooks-config,      --annotation",
             "hooks-config,      --always",
+            "serve,             --socket",
     })
     void helpExitsZeroAndDocumentsTheOptions(String command, String option) {
         String[] words = (command + " --help").split(" ");

@@ -150,6 +150,18 @@ class StartServiceTest {
         assertTrue(e.getMessage().contains("exists and is not a socket"), "a FIFO is not a stale socket: " + e.getMessage());
     }
 
+    @Test
+    void aSocketThatCannotBeMadeIsNamedWithWhatToDo() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "");
+        JaccelException e = assertThrows(JaccelException.class, () -> StartService.bind(file.resolve("start.sock"),
+                SERVICE_ENV, new PrintWriter(new StringWriter(), true)));
+        assertEquals(2, e.exitCode().code());
+        assertTrue(e.getMessage().startsWith("cannot listen on " + file.resolve("start.sock") + ": ")
+                && e.getMessage().contains(file.toString())
+                && e.getMessage().endsWith("(run as root, or give --socket FILE in a folder this user may write)"),
+                e.getMessage());
+    }
+
     /** A whole exchange over the socket, as the C client makes it: request, end of stream, answer. */
     @Test
     void anExchangeOverTheSocket() throws Exception {

@@ -143,6 +143,34 @@ class LauncherEndToEndTest {
         assertEquals(state.replaceAll("\n+$", ""), Files.readString(got), name);
     }
 
+    /**
+     * A state with 200 KiB of annotations (an orchestrator's to fill: Kubernetes allows 256 KiB) is
+     * read in linear time: the launcher's test for a second "bundle" key once took 47 s on one, and
+     * a hook that slow fails the start at the engine's hook timeout. Whether the JVM runs is decided
+     * as for any state, and the JVM gets the whole of it.
+     */
+    @ParameterizedTest(name = "NVIDIA_VISIBLE_DEVICES={0}")
+    @CsvSource({"void, false", "all, true"})
+    void aStateWithLargeAnnotationsIsReadInLinearTime(String devices, boolean jvm) throws IOException {
+        Path got = tmp.resolve("stdin-seen");
+        standInJdk("cat > " + got);
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"),
+                "{\"process\":{\"env\":[\"NVIDIA_VISIBLE_DEVICES=" + devices + "\"]}}");
+        String state = "{\"ociVersion\":\"1.0.2\",\"id\":\"c\",\"status\":\"creating\",\"pid\":1,\"bundle\":\""
+                + bundle + "\",\"annotations\":{\"example.com/big\":\"" + "x".repeat(200 * 1024) + "\"}}";
+        long start = System.nanoTime();
+        Jaccel.Result r = Jaccel.run(List.of("hook", "prestart"), Map.of("JACCEL_JAVA_HOME", tmp.resolve("jdk").toString()),
+                state.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(0, r.exit(), r.both());
+        assertTrue(seconds < 15, "the launcher took " + seconds + " s over the state (47 s when it was quadratic)");
+        assertEquals(jvm, Files.exists(got), "JVM started?");
+        if (jvm) {
+            assertEquals(state, Files.readString(got), "the JVM gets the whole state");
+        }
+    }
+
     /** The JDK's feature release is read from its release file by the shell; below 22 it is passed over. */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {

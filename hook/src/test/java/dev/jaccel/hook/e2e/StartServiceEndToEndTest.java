@@ -284,6 +284,33 @@ class StartServiceEndToEndTest {
         }
     }
 
+    /**
+     * A hook's state travels to jaccel-ask in the environment, where one variable holds at most
+     * 128 KiB (Linux's MAX_ARG_STRLEN). A larger one (annotations are the image's to fill) cannot
+     * be handed over that way: the launcher then starts its JVM, and the container still gets its GPU.
+     */
+    @Test
+    void aStateTooLargeToHandOverGoesToTheJvm() throws Exception {
+        Map<String, String> env = host("h100x8-mig");
+        SimulatedHostEndToEndTest.openable(env, "/dev/nvidia3");
+        startService(env);
+        List<String> hookEnv = new ArrayList<>();
+        env.forEach((k, v) -> hookEnv.add(k + "=" + v));
+        hookEnv.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        hookEnv.add("JAVA_HOME=" + System.getProperty("java.home"));
+        hookEnv.add("JACCEL_SOCKET=" + socket);
+        Bundle b = Bundle.create(tmp.resolve("big"), ": > /dev/nvidia3 && echo selected-opens")
+                .env("NVIDIA_VISIBLE_DEVICES=" + SimulatedHostEndToEndTest.GPU0)
+                .hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), hookEnv);
+        b.spec().object("annotations").put("example.com/big", "x".repeat(200 * 1024));
+        b.write();
+        Jaccel.Result r = Jaccel.exec(List.of("runc", "--root", runcRoot.toString(), "run", "--bundle",
+                b.dir.toString(), "svc-big"), Map.of(), new byte[0]);
+        assertEquals(0, r.exit(), r.both());
+        assertEquals("selected-opens\n", r.out(), r.both());
+        assertFalse(Files.readString(serviceLog).contains("hook prestart: exit"), "the service did not serve it");
+    }
+
     @Test
     void containersStartingTogetherAreAllServed() throws Exception {
         Map<String, String> env = host("inf2");

@@ -72,6 +72,16 @@ class LatencyReportTest {
         assertTrue(svg.contains(">not available</text>"), svg);
     }
 
+    /** A long label widens the label column instead of running off the chart's left edge. */
+    @ParameterizedTest(name = "{0} characters")
+    @CsvSource({"20, 330", "91, 617"})
+    void theLabelColumnFitsTheLongestLabel(int length, int barX) {
+        LatencyReport.Stats stats = new LatencyReport.Stats(10, 10, 1, 9, 12, 5, 5, 11, 30);
+        String svg = Svg.barChart(List.of(new LatencyReport.Entry("x", "y".repeat(length), true, "cmd", stats)),
+                java.util.Map.of("date", "d"));
+        assertTrue(svg.contains("<rect x=\"" + barX + "\" "), "the bar starts after the label column: " + svg);
+    }
+
     /** An overhead ratio: what jaccel adds to runc, in JVM floors; a target it misses is marked. */
     @ParameterizedTest(name = "runtime {0} ms, runc {1} ms, floor {2} ms -> {3}")
     @CsvSource({

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,6 +94,19 @@ final class Bundle {
         env.forEach(e::add);
         spec().object("hooks").array(stage).add(new JsonValue.Obj().put("path", args.getFirst()).put("args", a).put("env", e));
         return write();
+    }
+
+    /**
+     * jaccel as the prestart hook, registered as the docs register it: {@code bin/jaccel hook prestart}
+     * with an explicit env, here the host's locations, a PATH, the JDK and {@code extraEnv} (KEY=VALUE).
+     */
+    Bundle jaccelPrestartHook(Map<String, String> host, String... extraEnv) {
+        List<String> env = new ArrayList<>();
+        host.forEach((k, v) -> env.add(k + "=" + v));
+        env.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.add("JAVA_HOME=" + System.getProperty("java.home"));
+        env.addAll(List.of(extraEnv));
+        return hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), env);
     }
 
     /** A node the runtime creates WITHOUT a cgroup allow rule: present but not usable. */

@@ -77,12 +77,8 @@ class GpuIdentityEndToEndTest {
         assertArrayEquals(spec, Files.readAllBytes(cdi.resolve("jaccel-nvidia.json")), "the spec of the last good run is kept");
 
         // hook mode: runc refuses to start the container, with jaccel's line
-        List<String> hookEnv = new ArrayList<>();
-        host.env.forEach((k, v) -> hookEnv.add(k + "=" + v));
-        hookEnv.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        hookEnv.add("JAVA_HOME=" + System.getProperty("java.home"));
         Bundle hooked = Bundle.create(tmp.resolve("hook"), "echo started").env("NVIDIA_VISIBLE_DEVICES=0")
-                .hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), hookEnv);
+                .jaccelPrestartHook(host.env);
         Jaccel.Result hook = Jaccel.exec(List.of("runc", "--root", runcRoot.toString(), "run", "--bundle",
                 hooked.dir.toString(), "uuid-hook-" + ProcessHandle.current().pid()), java.util.Map.of(), new byte[0]);
         assertNotEquals(0, hook.exit(), hook.both());

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,14 +122,10 @@ class SimulatedHostEndToEndTest {
     void hooksInConfigJsonInjectTheSelectedGpu() throws IOException {
         Map<String, String> env = host("h100x8-mig");
         openable(env, "/dev/nvidia3");
-        List<String> hookEnv = new ArrayList<>();
-        env.forEach((k, v) -> hookEnv.add(k + "=" + v));
-        hookEnv.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        hookEnv.add("JAVA_HOME=" + System.getProperty("java.home"));
         Bundle b = Bundle.create(tmp.resolve("hooks"), LIST + ": > /dev/nvidia3 && echo selected-opens; "
                 + READ_ONLY + LIBCUDA_DEV)
                 .env("NVIDIA_VISIBLE_DEVICES=" + GPU0)
-                .hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), hookEnv);
+                .jaccelPrestartHook(env);
         byte[] before = b.configBytes();
         Jaccel.Result r = Jaccel.exec(List.of("runc", "--root", runcRoot.toString(), "run", "--bundle",
                 b.dir.toString(), "sim-hooks"), Map.of(), new byte[0]);
@@ -167,13 +162,9 @@ class SimulatedHostEndToEndTest {
     @Test
     void hookWithUnsatisfiedRequirementStopsTheStart() throws IOException {
         Map<String, String> env = host("h100x8-mig");
-        List<String> hookEnv = new ArrayList<>();
-        env.forEach((k, v) -> hookEnv.add(k + "=" + v));
-        hookEnv.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        hookEnv.add("JAVA_HOME=" + System.getProperty("java.home"));
         Bundle b = Bundle.create(tmp.resolve("hook-req"), "echo started")
                 .env("NVIDIA_VISIBLE_DEVICES=" + GPU0, "NVIDIA_REQUIRE_CUDA=cuda>=99.0")
-                .hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), hookEnv);
+                .jaccelPrestartHook(env);
         Jaccel.Result r = Jaccel.exec(List.of("runc", "--root", runcRoot.toString(), "run", "--bundle",
                 b.dir.toString(), "sim-hook-req"), Map.of(), new byte[0]);
         assertTrue(r.exit() != 0, r.both());

@@ -210,14 +210,9 @@ class StartServiceEndToEndTest {
         startService(env);
         Path jvmRan = tmp.resolve("jvm-ran");
         LauncherEndToEndTest.standInJdk(tmp, "touch " + jvmRan + "\nexit 1");
-        List<String> hookEnv = new ArrayList<>();
-        env.forEach((k, v) -> hookEnv.add(k + "=" + v));
-        hookEnv.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        hookEnv.add("JACCEL_JAVA_HOME=" + tmp.resolve("jdk"));
-        hookEnv.add("JACCEL_SOCKET=" + socket);
         Bundle b = Bundle.create(tmp.resolve("hooks"), LIST + ": > /dev/nvidia3 && echo selected-opens")
                 .env("NVIDIA_VISIBLE_DEVICES=" + SimulatedHostEndToEndTest.GPU0)
-                .hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), hookEnv);
+                .jaccelPrestartHook(env, "JACCEL_JAVA_HOME=" + tmp.resolve("jdk"), "JACCEL_SOCKET=" + socket);
         Jaccel.Result r = Jaccel.exec(List.of("runc", "--root", runcRoot.toString(), "run", "--bundle",
                 b.dir.toString(), "svc-hook"), Map.of(), new byte[0]);
         assertEquals(0, r.exit(), r.both());
@@ -294,14 +289,9 @@ class StartServiceEndToEndTest {
         Map<String, String> env = host("h100x8-mig");
         SimulatedHostEndToEndTest.openable(env, "/dev/nvidia3");
         startService(env);
-        List<String> hookEnv = new ArrayList<>();
-        env.forEach((k, v) -> hookEnv.add(k + "=" + v));
-        hookEnv.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        hookEnv.add("JAVA_HOME=" + System.getProperty("java.home"));
-        hookEnv.add("JACCEL_SOCKET=" + socket);
         Bundle b = Bundle.create(tmp.resolve("big"), ": > /dev/nvidia3 && echo selected-opens")
                 .env("NVIDIA_VISIBLE_DEVICES=" + SimulatedHostEndToEndTest.GPU0)
-                .hook("prestart", List.of(Jaccel.LAUNCHER.toString(), "hook", "prestart"), hookEnv);
+                .jaccelPrestartHook(env, "JACCEL_SOCKET=" + socket);
         b.spec().object("annotations").put("example.com/big", "x".repeat(200 * 1024));
         b.write();
         Jaccel.Result r = Jaccel.exec(List.of("runc", "--root", runcRoot.toString(), "run", "--bundle",

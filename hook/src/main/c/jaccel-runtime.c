@@ -377,8 +377,7 @@ int main(int argc, char **argv) {
             argv[0] = runtime_word;
             int code = start_service_run((const char *const *)argv, (size_t)argc, "", 0);
             if (code == START_SERVICE_UNAVAILABLE) {
-                argv[0] = runtime;
-                exec_launcher(argv, argc);
+                exec_launcher(argv, argc);   /* it passes argv[1..] on */
             }
             if (code != 0) {
                 return code;   /* its message is on stderr already, as the launcher's JVM would print it */

@@ -197,23 +197,22 @@ int start_service_run(const char *const *args, size_t nargs, const char *input, 
     }
     char *text = response.data;
     char *nl = strchr(text, '\n');
-    int code = START_SERVICE_UNAVAILABLE;
+    /* "declined WHY\n": nothing was done; "exit N\n" then the command's stderr */
+    int code;
+    char *end = NULL;
+    long n = nl != NULL && strncmp(text, "exit ", 5) == 0 && text[5] >= '0' && text[5] <= '9'
+            ? strtol(text + 5, &end, 10) : -1;
     if (nl != NULL && strncmp(text, "declined ", 9) == 0) {
         code = START_SERVICE_UNAVAILABLE;
-    } else if (nl != NULL && strncmp(text, "exit ", 5) == 0 && text[5] >= '0' && text[5] <= '9') {
-        char *end;
-        long n = strtol(text + 5, &end, 10);
-        if (end == nl && n >= 0 && n <= 255) {
-            code = (int)n;
-            size_t said = response.len - 1 - (size_t)(nl + 1 - text);
-            if (said > 0 && write(STDERR_FILENO, nl + 1, said) < 0) {
-                /* nowhere left to tell it */
-            }
-        } else {
-            code = failed(socket_path, "sent an answer that is not jaccel's");
+    } else if (end == nl && n >= 0 && n <= 255) {
+        code = (int)n;
+        size_t said = response.len - 1 - (size_t)(nl + 1 - text);
+        if (said > 0 && write(STDERR_FILENO, nl + 1, said) < 0) {
+            /* nowhere left to tell it */
         }
     } else {
-        code = failed(socket_path, response.len <= 1 ? "closed the connection without an answer" : "sent an answer that is not jaccel's");
+        code = failed(socket_path, response.len <= 1 ? "closed the connection without an answer"
+                : "sent an answer that is not jaccel's");
     }
     free(response.data);
     return code;

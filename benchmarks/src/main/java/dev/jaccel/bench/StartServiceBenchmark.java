@@ -3,6 +3,7 @@ package dev.jaccel.bench;
 import dev.jaccel.core.snapshot.InventorySnapshot;
 import dev.jaccel.core.spi.HostContext;
 import dev.jaccel.hook.aot.AotTraining;
+import dev.jaccel.hook.service.StartRequest;
 import dev.jaccel.hook.service.StartService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,7 +17,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  * to its Unix socket and sends {@code runtime create} for a bundle whose spec asks, as an
  * nvidia/cuda:12.4.1 image does, for all 8 GPUs of the simulated host; the service reads the
  * snapshot and checks it against the host, plans, edits the spec, writes it atomically and answers
- * {@code exit 0}. The client here is Java, sending the bytes {@code hook/src/main/c/start_service.c}
- * sends. What the shim's front waits for between its request and its exec of runc.
+ * {@code exit 0}. The client here is Java ({@link StartRequest#toBytes}: the bytes
+ * {@code hook/src/main/c/start_service.c} sends). What the shim's front waits for between its request and its exec of runc.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -78,20 +78,10 @@ public class StartServiceBenchmark {
         }
     }
 
-    /** The request's layout: StartRequest (hook module), NUL-terminated fields, then stdin (none here). */
     static byte[] request(Map<String, String> env, List<String> args) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<String> fields = new java.util.ArrayList<>(List.of("jaccel-start-1",
-                Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString(),
-                Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString(), "/", Integer.toString(env.size())));
-        env.forEach((k, v) -> fields.add(k + "=" + v));
-        fields.add(Integer.toString(args.size()));
-        fields.addAll(args);
-        for (String f : fields) {
-            out.writeBytes(f.getBytes(StandardCharsets.UTF_8));
-            out.write(0);
-        }
-        return out.toByteArray();
+        return new StartRequest(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString(),
+                Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString(), Path.of("/"), env, args,
+                new byte[0]).toBytes();
     }
 
     String roundTrip() throws IOException {

@@ -231,7 +231,8 @@ public final class AotTraining {
                 + ",\"bundle\":\"" + bundle.toAbsolutePath() + "\",\"annotations\":{}}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Removes {@code root} and everything under it (links themselves, never what they name); nothing when absent. */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

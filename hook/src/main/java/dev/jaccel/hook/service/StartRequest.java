@@ -1,5 +1,6 @@
 package dev.jaccel.hook.service;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,22 @@ public record StartRequest(String mountNamespace, String pidNamespace, Path cwd,
             args.add(f.next("argument"));
         }
         return new StartRequest(mnt, pid, cwd, env, args, f.rest());
+    }
+
+    /** This request as a client sends it ({@link #parse} reads it back): for clients written in Java. */
+    public byte[] toBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + input.length);
+        List<String> fields = new ArrayList<>(List.of(VERSION, mountNamespace, pidNamespace, cwd.toString(),
+                Integer.toString(env.size())));
+        env.forEach((k, v) -> fields.add(k + "=" + v));
+        fields.add(Integer.toString(args.size()));
+        fields.addAll(args);
+        for (String f : fields) {
+            out.writeBytes(f.getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        }
+        out.writeBytes(input);
+        return out.toByteArray();
     }
 
     /** A request this service cannot read: it is declined, and the client runs jaccel's JVM instead. */

@@ -266,12 +266,10 @@ public final class StartService implements AutoCloseable {
         // one line per container start, as the engines log theirs: which command, its outcome, its time
         log.printf(Locale.ROOT, "jaccel serve: %s: exit %d in %.1f ms%n", printable(String.join(" ", args)), code,
                 (System.nanoTime() - started) / 1e6);
-        byte[] head = ("exit " + code + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] body = errBytes.toByteArray();
-        byte[] all = new byte[head.length + body.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(body, 0, all, head.length, body.length);
-        return all;
+        ByteArrayOutputStream response = new ByteArrayOutputStream(16 + errBytes.size());
+        response.writeBytes(("exit " + code + "\n").getBytes(StandardCharsets.US_ASCII));
+        response.writeBytes(errBytes.toByteArray());
+        return response.toByteArray();
     }
 
     /** Why this service leaves a request to jaccel's JVM, checked before anything is done. */

@@ -10,10 +10,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The start service's first minutes: the shim's spec edit of an all-GPU CUDA request, repeated on a
@@ -57,8 +55,8 @@ final class WarmUp {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            AotTraining.deleteTree(dir);
         } catch (IOException e) {
             // the system's temporary folder is cleaned at boot anyway
         }

@@ -41,6 +41,18 @@ class StartRequestTest {
         assertEquals(0, r.input().length);
     }
 
+    @Test
+    void whatToBytesWritesParseReadsBack() {
+        StartRequest r = new StartRequest("mnt:[1]", "pid:[2]", Path.of("/run"), Map.of("JACCEL_CONFIG", "/c.toml"),
+                List.of("runtime", "create", "-b", "b c", "id"), "{}".getBytes(StandardCharsets.UTF_8));
+        StartRequest back = StartRequest.parse(r.toBytes());
+        assertEquals(List.of(r.mountNamespace(), r.pidNamespace(), r.cwd(), r.env(), r.args()),
+                List.of(back.mountNamespace(), back.pidNamespace(), back.cwd(), back.env(), back.args()));
+        assertArrayEquals(r.input(), back.input());
+        assertArrayEquals(bytes("jaccel-start-1|mnt:[1]|pid:[2]|/run|1|JACCEL_CONFIG=/c.toml|5|runtime|create|-b|b c|id|{}"),
+                r.toBytes(), "the layout the C client writes");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
             "empty;                                          ; version field is missing",

@@ -41,7 +41,7 @@ public final class Main {
     }
 
     /** {@code hook ...} and {@code runtime ...} (the runc shim), but not {@code runtime configure}. */
-    static boolean onContainerPath(String[] args) {
+    public static boolean onContainerPath(String[] args) {
         return args.length > 0 && (args[0].equals("hook") || isShim(args));
     }
 

@@ -3,6 +3,7 @@ package dev.jaccel.hook.service;
 import dev.jaccel.core.Invocation;
 import dev.jaccel.core.JaccelException;
 import dev.jaccel.hook.Failures;
+import dev.jaccel.hook.Main;
 import dev.jaccel.hook.start.HookCommand;
 import dev.jaccel.hook.start.RuntimeShim;
 import jdk.net.ExtendedSocketOptions;
@@ -275,9 +276,7 @@ public final class StartService implements AutoCloseable {
     /** Why this service leaves a request to jaccel's JVM, checked before anything is done. */
     Optional<String> declineReason(StartRequest request) {
         List<String> args = request.args();
-        boolean containerPath = !args.isEmpty() && (args.getFirst().equals("hook")
-                || args.getFirst().equals("runtime") && !(args.size() > 1 && args.get(1).equals("configure")));
-        if (!containerPath) {
+        if (!Main.onContainerPath(args.toArray(String[]::new))) {
             return Optional.of("only the container path (hook STAGE, runtime ARGS) is served, not '"
                     + String.join(" ", args) + "'");
         }
